@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+// gazetop: a terminal webcam eye tracker. The map of targets and what each may import is in
+// docs/ARCHITECTURE.md; keep the two in step.
+import PackageDescription
+
+/// dlib is template code compiled into CVision itself: unoptimised it is tens of times slower, so the
+/// C++ target is optimised in every configuration, debug included.
+let cxxOptimised: [CXXSetting] = [
+    .unsafeFlags(["-O3", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
+]
+
+let package = Package(
+    name: "gazetop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gazetop", targets: ["gazetop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "CVision",
+            cxxSettings: cxxOptimised,
+            linkerSettings: [
+                .linkedLibrary("dlib"),
+                .linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"),
+                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_videoio"),
+                .linkedLibrary("opencv_calib3d"),
+                .linkedLibrary("lapack"), .linkedLibrary("blas"), .linkedLibrary("pthread"),
+            ]
+        ),
+        .target(name: "GazeCore"),
+        .target(name: "Capture", dependencies: ["CVision"]),
+        .target(name: "Vision", dependencies: ["CVision", "Capture", "GazeCore"]),
+        .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
+        .executableTarget(
+            name: "gazetop",
+            dependencies: [
+                "Monitor", "Capture", "Vision", "GazeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GazeCoreTests", dependencies: ["GazeCore"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"]),
+        .testTarget(name: "gazetopTests", dependencies: ["gazetop"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,482 @@
+// CVision: dlib and OpenCV behind the pure C header include/cvision.h.
+// Every entry point catches everything: no C++ exception may unwind into Swift.
+#include "cvision.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/opencv/cv_image.h>
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+namespace {
+
+void fail(cvs_error *error, cvs_status code, const std::string &message) {
+    if (!error) return;
+    error->code = code;
+    std::snprintf(error->message, sizeof error->message, "%s", message.c_str());
+}
+
+void clear(cvs_error *error) {
+    if (!error) return;
+    error->code = CVS_OK;
+    error->message[0] = 0;
+}
+
+/// OpenCV's own warnings would land on the user's terminal, under the dashboard; the C API reports
+/// every failure itself, so they are silenced once, before the first OpenCV call.
+void quiet_opencv() {
+    static const bool done = [] {
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        return true;
+    }();
+    (void)done;
+}
+
+bool valid(cvs_image image) {
+    return image.pixels && image.width > 0 && image.height > 0 && image.stride >= image.width;
+}
+
+/// A cv::Mat header over the caller's pixels: no copy, read only by convention.
+cv::Mat as_mat(cvs_image image) {
+    return cv::Mat(image.height, image.width, CV_8UC1, const_cast<uint8_t *>(image.pixels),
+                   static_cast<size_t>(image.stride));
+}
+
+template <typename Body> cvs_status guarded(cvs_error *error, Body body) {
+    try {
+        return body();
+    } catch (const std::exception &e) {
+        fail(error, CVS_ERR_INTERNAL, e.what());
+    } catch (...) {
+        fail(error, CVS_ERR_INTERNAL, "unknown C++ exception");
+    }
+    return CVS_ERR_INTERNAL;
+}
+
+} // namespace
+
+// MARK: - Faces
+
+struct cvs_face_model {
+    dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+    dlib::shape_predictor predictor;
+    cv::Mat scaled; // reused buffer for the downscaled detection copy
+};
+
+cvs_face_model *cvs_face_model_create(const char *path, cvs_error *error) {
+    clear(error);
+    cvs_face_model *model = nullptr;
+    guarded(error, [&] {
+        if (!path || !*path) {
+            fail(error, CVS_ERR_MODEL, "no model path given");
+            return CVS_ERR_MODEL;
+        }
+        FILE *probe = std::fopen(path, "rb");
+        if (!probe) {
+            fail(error, CVS_ERR_MODEL, std::string("cannot read model ") + path + ": " + std::strerror(errno));
+            return CVS_ERR_MODEL;
+        }
+        std::fclose(probe);
+        auto *candidate = new cvs_face_model();
+        try {
+            dlib::deserialize(path) >> candidate->predictor;
+        } catch (const std::exception &) {
+            delete candidate;
+            fail(error, CVS_ERR_MODEL, std::string("model ") + path + " is corrupt or not a dlib shape predictor");
+            return CVS_ERR_MODEL;
+        }
+        if (candidate->predictor.num_parts() != 68) {
+            const auto parts = candidate->predictor.num_parts();
+            delete candidate;
+            fail(error, CVS_ERR_MODEL,
+                 std::string("model ") + path + " has " + std::to_string(parts) + " points, not 68");
+            return CVS_ERR_MODEL;
+        }
+        model = candidate;
+        return CVS_OK;
+    });
+    return model;
+}
+
+void cvs_face_model_destroy(cvs_face_model *model) { delete model; }
+
+int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, cvs_rect *boxes,
+                         int32_t capacity, cvs_error *error) {
+    clear(error);
+    if (!model || !valid(image) || !(scale > 0.f && scale <= 1.f) || capacity < 0 || (capacity > 0 && !boxes)) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_detect_faces: bad arguments");
+        return -1;
+    }
+    int32_t found = -1;
+    guarded(error, [&] {
+        cv::Mat full = as_mat(image);
+        const cv::Mat *source = &full;
+        if (scale < 1.f) {
+            cv::resize(full, model->scaled, cv::Size(), scale, scale, cv::INTER_AREA);
+            source = &model->scaled;
+        }
+        dlib::cv_image<unsigned char> view(*source);
+        std::vector<dlib::rect_detection> detections;
+        model->detector(view, detections, 0.0);
+        std::sort(detections.begin(), detections.end(), [](const auto &a, const auto &b) {
+            return a.rect.area() > b.rect.area();
+        });
+        const float back = 1.f / scale;
+        for (size_t i = 0; i < detections.size() && static_cast<int32_t>(i) < capacity; ++i) {
+            const auto &r = detections[i].rect;
+            boxes[i] = cvs_rect{r.left() * back, r.top() * back, r.width() * back, r.height() * back,
+                                static_cast<float>(detections[i].detection_confidence)};
+        }
+        found = static_cast<int32_t>(detections.size());
+        return CVS_OK;
+    });
+    return found;
+}
+
+cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,
+                             cvs_error *error) {
+    clear(error);
+    if (!model || !valid(image) || !points_xy || !(box.width > 0 && box.height > 0)) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_fit_landmarks: bad arguments");
+        return CVS_ERR_ARGUMENT;
+    }
+    return guarded(error, [&] {
+        cv::Mat full = as_mat(image);
+        dlib::cv_image<unsigned char> view(full);
+        const dlib::rectangle rect(std::lround(box.x), std::lround(box.y), std::lround(box.x + box.width - 1),
+                                   std::lround(box.y + box.height - 1));
+        const dlib::full_object_detection shape = model->predictor(view, rect);
+        for (unsigned long i = 0; i < 68; ++i) {
+            points_xy[2 * i] = static_cast<float>(shape.part(i).x());
+            points_xy[2 * i + 1] = static_cast<float>(shape.part(i).y());
+        }
+        return CVS_OK;
+    });
+}
+
+// MARK: - Eyes
+
+namespace {
+
+constexpr int kPatchW = CVS_EYE_PATCH_WIDTH;
+constexpr int kPatchH = CVS_EYE_PATCH_HEIGHT;
+/// The corners sit at 10% and 90% of the patch width, so the patch shows a little skin beyond them.
+constexpr float kCornerSpan = 0.8f;
+
+/// Maps canonical patch coordinates to the image and back for one eye.
+struct EyeFrame {
+    cv::Point2f centre, along, across; // across = along turned 90 degrees clockwise on screen (downwards)
+    float pixels_per_unit;             // image pixels per patch pixel
+    float eye_width;
+
+    explicit EyeFrame(const float *e) {
+        const cv::Point2f left(e[0], e[1]), right(e[6], e[7]);
+        const cv::Point2f d = right - left;
+        eye_width = std::max(1e-3f, std::hypot(d.x, d.y));
+        centre = (left + right) * 0.5f;
+        along = d * (1.f / eye_width);
+        across = cv::Point2f(-along.y, along.x);
+        pixels_per_unit = eye_width / (kCornerSpan * kPatchW);
+    }
+    cv::Point2f to_image(float u, float v) const {
+        return centre + along * ((u - kPatchW * 0.5f) * pixels_per_unit) +
+               across * ((v - kPatchH * 0.5f) * pixels_per_unit);
+    }
+    cv::Point2f to_patch(cv::Point2f p) const {
+        const cv::Point2f d = p - centre;
+        return {kPatchW * 0.5f + d.dot(along) / pixels_per_unit, kPatchH * 0.5f + d.dot(across) / pixels_per_unit};
+    }
+    /// The 2x3 matrix that takes a patch pixel to its image position (for WARP_INVERSE_MAP).
+    cv::Mat patch_to_image() const {
+        const cv::Point2f origin = to_image(0, 0);
+        cv::Mat m(2, 3, CV_64F);
+        m.at<double>(0, 0) = along.x * pixels_per_unit;
+        m.at<double>(0, 1) = across.x * pixels_per_unit;
+        m.at<double>(0, 2) = origin.x;
+        m.at<double>(1, 0) = along.y * pixels_per_unit;
+        m.at<double>(1, 1) = across.y * pixels_per_unit;
+        m.at<double>(1, 2) = origin.y;
+        return m;
+    }
+};
+
+/// Otsu's threshold over a histogram: the level that best splits dark iris from lighter skin and sclera.
+int otsu(const int *hist, int total) {
+    double sum = 0;
+    for (int i = 0; i < 256; ++i) sum += static_cast<double>(i) * hist[i];
+    double sum_dark = 0, best = -1;
+    int weight_dark = 0, level = 0;
+    for (int t = 0; t < 256; ++t) {
+        weight_dark += hist[t];
+        if (weight_dark == 0) continue;
+        const int weight_light = total - weight_dark;
+        if (weight_light == 0) break;
+        sum_dark += static_cast<double>(t) * hist[t];
+        const double mean_dark = sum_dark / weight_dark, mean_light = (sum - sum_dark) / weight_light;
+        const double between = static_cast<double>(weight_dark) * weight_light * (mean_dark - mean_light) *
+                               (mean_dark - mean_light);
+        if (between > best) best = between, level = t;
+    }
+    return level;
+}
+
+} // namespace
+
+cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure *out, cvs_error *error) {
+    clear(error);
+    if (!valid(image) || !eye_xy || !out) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_measure_eye: bad arguments");
+        return CVS_ERR_ARGUMENT;
+    }
+    return guarded(error, [&] {
+        const EyeFrame frame(eye_xy);
+        cv::Mat patch(kPatchH, kPatchW, CV_8UC1);
+        cv::warpAffine(as_mat(image), patch, frame.patch_to_image(), patch.size(),
+                       cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+
+        // The eye opening as the landmarks see it, in patch coordinates, grown by a pixel so the iris
+        // edge under a slightly wrong lid point still counts.
+        std::vector<cv::Point> polygon;
+        for (int i = 0; i < 6; ++i) {
+            const cv::Point2f p = frame.to_patch({eye_xy[2 * i], eye_xy[2 * i + 1]});
+            polygon.emplace_back(cvRound(p.x), cvRound(p.y));
+        }
+        cv::Mat mask = cv::Mat::zeros(patch.size(), CV_8UC1);
+        cv::fillConvexPoly(mask, polygon, 255);
+        cv::dilate(mask, mask, cv::Mat(), cv::Point(-1, -1), 1);
+
+        // Otsu over the central band between the corners, where the iris can be.
+        const int band_left = kPatchW * 2 / 10, band_right = kPatchW * 8 / 10;
+        int hist[256] = {0}, total = 0;
+        long level_sum = 0;
+        for (int y = 0; y < kPatchH; ++y) {
+            const uint8_t *row = patch.ptr<uint8_t>(y);
+            for (int x = 0; x < kPatchW; ++x) level_sum += row[x];
+            for (int x = band_left; x < band_right; ++x) ++hist[row[x]], ++total;
+        }
+        const float mean_level = static_cast<float>(level_sum) / (kPatchW * kPatchH);
+        int median = 0;
+        for (int acc = 0; median < 255 && (acc += hist[median]) < total / 2;) ++median;
+        // A patch with no real dark part (skin only) must not invent an iris: cap the split well below
+        // the band's median.
+        const int threshold = std::min(otsu(hist, total), static_cast<int>(median * 0.8f));
+
+        // Visible iris height: the longest vertical run of dark pixels in each central column, averaged
+        // over the three tallest columns.
+        std::vector<int> runs;
+        runs.reserve(band_right - band_left);
+        int dark_in_band = 0;
+        for (int x = band_left; x < band_right; ++x) {
+            int run = 0, longest = 0;
+            for (int y = 0; y < kPatchH; ++y) {
+                if (patch.at<uint8_t>(y, x) <= threshold) {
+                    ++dark_in_band;
+                    longest = std::max(longest, ++run);
+                } else {
+                    run = 0;
+                }
+            }
+            runs.push_back(longest);
+        }
+        std::partial_sort(runs.begin(), runs.begin() + 3, runs.end(), std::greater<int>());
+        const float tallest = (runs[0] + runs[1] + runs[2]) / 3.f;
+
+        // Pupil: darkness-weighted centroid inside the eye opening.
+        double weight = 0, wx = 0, wy = 0, dark_sum = 0;
+        int dark_count = 0;
+        for (int y = 0; y < kPatchH; ++y) {
+            const uint8_t *row = patch.ptr<uint8_t>(y);
+            const uint8_t *inside = mask.ptr<uint8_t>(y);
+            for (int x = 0; x < kPatchW; ++x) {
+                if (!inside[x] || row[x] > threshold) continue;
+                const double w = threshold - row[x] + 1;
+                weight += w, wx += w * x, wy += w * y;
+                dark_sum += row[x], ++dark_count;
+            }
+        }
+        cv::Point2f pupil = frame.to_image(kPatchW * 0.5f, kPatchH * 0.5f);
+        float contrast = 0;
+        if (weight > 0) {
+            pupil = frame.to_image(static_cast<float>(wx / weight), static_cast<float>(wy / weight));
+            const float dark_mean = static_cast<float>(dark_sum / dark_count);
+            contrast = median > 0 ? std::clamp((median - dark_mean) / median, 0.f, 1.f) : 0.f;
+        }
+        out->pupil_x = pupil.x;
+        out->pupil_y = pupil.y;
+        out->pupil_contrast = contrast;
+        out->iris_height = tallest * frame.pixels_per_unit / frame.eye_width;
+        out->dark_fraction = static_cast<float>(dark_in_band) / total;
+        out->mean_level = mean_level;
+        return CVS_OK;
+    });
+}
+
+// MARK: - Head pose
+
+cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height, cvs_head_pose *out,
+                                  cvs_error *error) {
+    clear(error);
+    if (!p || !out || width <= 0 || height <= 0) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_estimate_head_pose: bad arguments");
+        return CVS_ERR_ARGUMENT;
+    }
+    return guarded(error, [&] {
+        // A generic face in millimetre-like units, in camera axes (x right, y down, z away from the
+        // camera), facing the camera: the nose tip is nearest.
+        static const std::vector<cv::Point3d> model = {
+            {0, 0, 0},         // 30 nose tip
+            {0, 330, 65},      // 8 chin
+            {-225, -170, 135}, // 36 outer corner of the eye on the image's left
+            {225, -170, 135},  // 45 outer corner of the eye on the image's right
+            {-150, 150, 125},  // 48 mouth corner, image left
+            {150, 150, 125},   // 54 mouth corner, image right
+        };
+        static const int index[] = {30, 8, 36, 45, 48, 54};
+        std::vector<cv::Point2d> seen;
+        for (int i : index) seen.emplace_back(p[2 * i], p[2 * i + 1]);
+        const double f = width;
+        const cv::Matx33d camera(f, 0, width / 2.0, 0, f, height / 2.0, 0, 0, 1);
+        cv::Mat rvec, tvec, rotation;
+        if (!cv::solvePnP(model, seen, camera, cv::noArray(), rvec, tvec, false, cv::SOLVEPNP_ITERATIVE)) {
+            fail(error, CVS_ERR_INTERNAL, "solvePnP found no pose");
+            return CVS_ERR_INTERNAL;
+        }
+        cv::Rodrigues(rvec, rotation);
+        // The face looks along -z of its model; where that direction points now gives yaw and pitch,
+        // and where the model's x axis points gives roll.
+        const cv::Vec3d facing(-rotation.at<double>(0, 2), -rotation.at<double>(1, 2), -rotation.at<double>(2, 2));
+        const cv::Vec3d sideways(rotation.at<double>(0, 0), rotation.at<double>(1, 0), rotation.at<double>(2, 0));
+        constexpr double deg = 180.0 / M_PI;
+        out->yaw_deg = static_cast<float>(std::atan2(facing[0], -facing[2]) * deg);
+        out->pitch_deg = static_cast<float>(std::atan2(-facing[1], std::hypot(facing[0], facing[2])) * deg);
+        out->roll_deg = static_cast<float>(std::atan2(sideways[1], sideways[0]) * deg);
+        return CVS_OK;
+    });
+}
+
+// MARK: - Decoding
+
+struct cvs_video {
+    cv::VideoCapture capture;
+    cv::Mat frame;
+    cvs_video_info info{};
+    double last_ms = -1;
+    int64_t index = 0;
+};
+
+cvs_video *cvs_video_open(const char *path, cvs_error *error) {
+    clear(error);
+    quiet_opencv();
+    cvs_video *video = nullptr;
+    guarded(error, [&] {
+        if (!path) {
+            fail(error, CVS_ERR_ARGUMENT, "no video path given");
+            return CVS_ERR_ARGUMENT;
+        }
+        auto *candidate = new cvs_video();
+        if (!candidate->capture.open(path, cv::CAP_FFMPEG) || !candidate->capture.isOpened()) {
+            delete candidate;
+            fail(error, CVS_ERR_OPEN, std::string("cannot read video ") + path);
+            return CVS_ERR_OPEN;
+        }
+        candidate->info.width = static_cast<int32_t>(candidate->capture.get(cv::CAP_PROP_FRAME_WIDTH));
+        candidate->info.height = static_cast<int32_t>(candidate->capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+        candidate->info.fps = std::max(0.0, candidate->capture.get(cv::CAP_PROP_FPS));
+        candidate->info.frame_count =
+            std::max<int64_t>(0, static_cast<int64_t>(candidate->capture.get(cv::CAP_PROP_FRAME_COUNT)));
+        if (candidate->info.width <= 0 || candidate->info.height <= 0) {
+            delete candidate;
+            fail(error, CVS_ERR_OPEN, std::string("cannot read video ") + path + ": no picture size");
+            return CVS_ERR_OPEN;
+        }
+        video = candidate;
+        return CVS_OK;
+    });
+    return video;
+}
+
+void cvs_video_destroy(cvs_video *video) { delete video; }
+
+cvs_video_info cvs_video_get_info(const cvs_video *video) { return video ? video->info : cvs_video_info{}; }
+
+cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t gray_capacity,
+                          double *timestamp_ms, cvs_error *error) {
+    clear(error);
+    if (!video || !gray) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_video_read: bad arguments");
+        return CVS_ERR_ARGUMENT;
+    }
+    return guarded(error, [&] {
+        if (!video->capture.read(video->frame) || video->frame.empty()) return CVS_END;
+        const cv::Mat &f = video->frame;
+        if (f.cols != video->info.width || f.rows != video->info.height ||
+            gray_capacity < static_cast<size_t>(f.cols) * f.rows) {
+            fail(error, CVS_ERR_DECODE, "a frame changed size mid-stream");
+            return CVS_ERR_DECODE;
+        }
+        cv::Mat gray_view(f.rows, f.cols, CV_8UC1, gray);
+        if (f.channels() == 3) {
+            cv::cvtColor(f, gray_view, cv::COLOR_BGR2GRAY);
+            if (bgr) f.copyTo(cv::Mat(f.rows, f.cols, CV_8UC3, bgr));
+        } else if (f.channels() == 1) {
+            f.copyTo(gray_view);
+            if (bgr) cv::cvtColor(f, cv::Mat(f.rows, f.cols, CV_8UC3, bgr), cv::COLOR_GRAY2BGR);
+        } else {
+            fail(error, CVS_ERR_DECODE, "unsupported channel count in video frame");
+            return CVS_ERR_DECODE;
+        }
+        // The container's clock where it is sane, else the nominal rate: stream time must only grow.
+        const double step = video->info.fps > 0 ? 1000.0 / video->info.fps : 33.333;
+        double ms = video->capture.get(cv::CAP_PROP_POS_MSEC);
+        if (!(ms > video->last_ms) || !std::isfinite(ms)) ms = video->last_ms < 0 ? 0 : video->last_ms + step;
+        if (video->index == 0) ms = 0;
+        video->last_ms = ms;
+        ++video->index;
+        if (timestamp_ms) *timestamp_ms = ms;
+        return CVS_OK;
+    });
+}
+
+struct cvs_picture {
+    cv::Mat pixels;
+};
+
+cvs_picture *cvs_picture_load_gray(const char *path, cvs_error *error) {
+    clear(error);
+    quiet_opencv();
+    cvs_picture *picture = nullptr;
+    guarded(error, [&] {
+        if (!path) {
+            fail(error, CVS_ERR_ARGUMENT, "no image path given");
+            return CVS_ERR_ARGUMENT;
+        }
+        cv::Mat decoded = cv::imread(path, cv::IMREAD_GRAYSCALE);
+        if (decoded.empty()) {
+            fail(error, CVS_ERR_OPEN, std::string("cannot read image ") + path);
+            return CVS_ERR_OPEN;
+        }
+        picture = new cvs_picture{decoded};
+        return CVS_OK;
+    });
+    return picture;
+}
+
+void cvs_picture_destroy(cvs_picture *picture) { delete picture; }
+
+cvs_image cvs_picture_view(const cvs_picture *picture) {
+    if (!picture) return cvs_image{nullptr, 0, 0, 0};
+    const cv::Mat &m = picture->pixels;
+    return cvs_image{m.data, m.cols, m.rows, static_cast<int32_t>(m.step[0])};
+}

@@ -1,0 +1,138 @@
+// CVision: the C face of gazetop's C++ vision code (dlib and OpenCV).
+//
+// Rules of this header (see docs/ARCHITECTURE.md):
+// - every symbol starts with `cvs_`; handles are opaque and come in create/destroy pairs;
+// - every call that can fail returns a cvs_status and fills a cvs_error; no C++ exception crosses it;
+// - images cross as borrowed 8-bit greyscale views: the caller owns the pixels, CVision never keeps them.
+#ifndef CVISION_H
+#define CVISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cvs_status {
+    CVS_OK = 0,
+    CVS_END = 1,            ///< a video has no more frames (not an error)
+    CVS_ERR_ARGUMENT = 2,   ///< a caller mistake: null handle, bad size, buffer too small
+    CVS_ERR_MODEL = 3,      ///< the landmark model is missing, unreadable or not a 68-point model
+    CVS_ERR_OPEN = 4,       ///< a file is missing, unreadable or not a format OpenCV decodes
+    CVS_ERR_DECODE = 5,     ///< a file opened but a frame in it could not be decoded
+    CVS_ERR_INTERNAL = 6,   ///< dlib or OpenCV threw something unexpected
+} cvs_status;
+
+/// Filled by any failing call: the status again, and a one-line message for people.
+typedef struct cvs_error {
+    cvs_status code;
+    char message[256];
+} cvs_error;
+
+/// A borrowed view of 8-bit greyscale pixels, row-major; `stride` is bytes per row (>= width).
+typedef struct cvs_image {
+    const uint8_t *pixels;
+    int32_t width;
+    int32_t height;
+    int32_t stride;
+} cvs_image;
+
+/// An axis-aligned box in full-frame pixels; `score` is the detector's confidence (higher is surer).
+typedef struct cvs_rect {
+    float x, y, width, height;
+    float score;
+} cvs_rect;
+
+// MARK: - Faces: HOG detector and 68-point shape predictor
+
+typedef struct cvs_face_model cvs_face_model;
+
+/// Loads dlib's frontal HOG face detector and the 68-point shape predictor at `shape_predictor_path`.
+/// Returns NULL with CVS_ERR_MODEL when the file is missing, truncated or not a 68-point model.
+cvs_face_model *cvs_face_model_create(const char *shape_predictor_path, cvs_error *error);
+void cvs_face_model_destroy(cvs_face_model *model);
+
+/// Finds frontal faces on a copy of `image` scaled by `scale` (0 < scale <= 1; 1 means no copy).
+/// Writes up to `capacity` boxes, largest first, in full-frame coordinates, into `boxes`, and returns how
+/// many faces were found (which may exceed `capacity`), or -1 on error.
+int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, cvs_rect *boxes,
+                         int32_t capacity, cvs_error *error);
+
+/// Fits the 68 landmarks (iBUG order) inside `box`; writes x0, y0, x1, y1, ... into `points_xy` (136 floats).
+cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,
+                             cvs_error *error);
+
+// MARK: - Eyes: what the eye patch itself shows
+
+/// Side of the canonical eye patch: the eye is resampled so that its corners sit at fixed places,
+/// which makes every measure below independent of face size and head roll.
+#define CVS_EYE_PATCH_WIDTH 48
+#define CVS_EYE_PATCH_HEIGHT 28
+
+typedef struct cvs_eye_measure {
+    /// Pupil centre in full-frame pixels (dark-blob centroid with sub-pixel weights).
+    float pupil_x, pupil_y;
+    /// How clearly a dark iris stands out from the skin around it, 0 (not at all) to 1.
+    float pupil_contrast;
+    /// Height of the dark iris column that is visible, as a fraction of the eye's corner-to-corner width:
+    /// about 0.3-0.45 for an open eye, near 0 when the lid covers the iris.
+    float iris_height;
+    /// Fraction of the central eye band that is iris-dark.
+    float dark_fraction;
+    /// Mean grey level (0-255) of the whole eye patch, for exposure warnings.
+    float mean_level;
+} cvs_eye_measure;
+
+/// Measures one eye from its six landmarks (`eye_xy` = 12 floats in iBUG order: the corners are points 0
+/// and 3, left to right in the image, points 1-2 the upper lid and 4-5 the lower lid, for either eye).
+cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure *out, cvs_error *error);
+
+// MARK: - Head pose
+
+typedef struct cvs_head_pose {
+    float yaw_deg;    ///< positive: the face turns to its own left (towards the image's right)
+    float pitch_deg;  ///< positive: the face tilts up
+    float roll_deg;   ///< positive: the head leans towards the image's right (clockwise on screen)
+} cvs_head_pose;
+
+/// Estimates head pose from the 68 landmarks with solvePnP on a generic 3D face, assuming a camera whose
+/// focal length equals the image width and whose principal point is the image centre.
+cvs_status cvs_estimate_head_pose(const float *points_xy, int32_t image_width, int32_t image_height,
+                                  cvs_head_pose *out, cvs_error *error);
+
+// MARK: - Decoding files
+
+typedef struct cvs_video cvs_video;
+
+typedef struct cvs_video_info {
+    int32_t width;
+    int32_t height;
+    double fps;            ///< the container's nominal rate; 0 when it does not say
+    int64_t frame_count;   ///< the container's frame count; 0 when it does not say
+} cvs_video_info;
+
+/// Opens a video file with OpenCV (FFmpeg back end). CVS_ERR_OPEN if it is missing or not a video.
+cvs_video *cvs_video_open(const char *path, cvs_error *error);
+void cvs_video_destroy(cvs_video *video);
+cvs_video_info cvs_video_get_info(const cvs_video *video);
+
+/// Decodes the next frame as greyscale into `gray` (width * height bytes) and, if `bgr` is not NULL, as
+/// packed BGR into `bgr` (width * height * 3 bytes). `timestamp_ms` gets the frame's stream time.
+/// Returns CVS_END after the last frame.
+cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t gray_capacity,
+                          double *timestamp_ms, cvs_error *error);
+
+typedef struct cvs_picture cvs_picture;
+
+/// Decodes an image file (JPEG, PNG, ...) to greyscale. CVS_ERR_OPEN if it is missing or not an image.
+cvs_picture *cvs_picture_load_gray(const char *path, cvs_error *error);
+void cvs_picture_destroy(cvs_picture *picture);
+/// The decoded pixels; valid until cvs_picture_destroy.
+cvs_image cvs_picture_view(const cvs_picture *picture);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,19 @@
+/// Everything that can go wrong while getting frames. Each case reads as one line for people, and maps to
+/// its own exit status in the executable.
+public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
+    case fileNotFound(path: String)
+    case unreadableVideo(path: String, reason: String)
+    case unreadableImage(path: String, reason: String)
+    case noImagesInFolder(path: String)
+    case decodeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path): "no such file or folder: \(path)"
+        case .unreadableVideo(let path, _): "cannot read video \(path): not a video OpenCV can decode"
+        case .unreadableImage(let path, _): "cannot read image \(path): not an image OpenCV can decode"
+        case .noImagesInFolder(let path): "no images (.jpg, .jpeg, .png, .bmp, .pgm, .ppm) in folder \(path)"
+        case .decodeFailed(let path, let reason): "decoding \(path) failed: \(reason)"
+        }
+    }
+}

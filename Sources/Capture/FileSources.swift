@@ -1,0 +1,157 @@
+import CVision
+import Glibc
+
+/// Frames of a video file, decoded by OpenCV, at the file's own timestamps.
+public final class VideoFileSource: FrameSource {
+    public let name: String
+    public let nominalFps: Double?
+    public let expectedFrameCount: Int?
+    public let width: Int
+    public let height: Int
+    /// Whether to keep each frame's colour pixels too (`lastColorFrame`), for a preview or a simulated
+    /// camera that serves colour formats.
+    private let keepsColor: Bool
+    private let handle: OpaquePointer
+    private var sequence = 0
+    /// Packed BGR of the last frame read, when `keepsColor`.
+    public private(set) var lastColorFrame: [UInt8] = []
+
+    public init(path: String, keepsColor: Bool = false) throws(CaptureError) {
+        guard access(path, F_OK) == 0 else { throw .fileNotFound(path: path) }
+        var error = cvs_error()
+        guard let handle = cvs_video_open(path, &error) else {
+            throw .unreadableVideo(path: path, reason: CVisionText.message(error))
+        }
+        let info = cvs_video_get_info(handle)
+        self.handle = handle
+        self.name = path
+        self.width = Int(info.width)
+        self.height = Int(info.height)
+        self.nominalFps = info.fps > 0 ? info.fps : nil
+        self.expectedFrameCount = info.frame_count > 0 ? Int(info.frame_count) : nil
+        self.keepsColor = keepsColor
+    }
+
+    deinit { cvs_video_destroy(handle) }
+
+    public func nextFrame() throws(CaptureError) -> Frame? {
+        var gray = [UInt8](repeating: 0, count: width * height)
+        if keepsColor && lastColorFrame.count != width * height * 3 {
+            lastColorFrame = [UInt8](repeating: 0, count: width * height * 3)
+        }
+        var timeMs = 0.0
+        var error = cvs_error()
+        let status = gray.withUnsafeMutableBufferPointer { g in
+            if keepsColor {
+                return lastColorFrame.withUnsafeMutableBufferPointer { c in
+                    cvs_video_read(handle, g.baseAddress, c.baseAddress, g.count, &timeMs, &error)
+                }
+            }
+            return cvs_video_read(handle, g.baseAddress, nil, g.count, &timeMs, &error)
+        }
+        switch status {
+        case CVS_OK:
+            defer { sequence += 1 }
+            return Frame(gray: gray, width: width, height: height, timeMs: timeMs, sequence: sequence)
+        case CVS_END:
+            return nil
+        default:
+            throw .decodeFailed(path: name, reason: CVisionText.message(error))
+        }
+    }
+}
+
+/// The image files of a folder (or one image file), in name order, as frames at a fixed rate.
+public final class ImageFolderSource: FrameSource {
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm"]
+
+    public let name: String
+    public let nominalFps: Double?
+    public var expectedFrameCount: Int? { paths.count }
+    public let paths: [String]
+    private var index = 0
+
+    /// - Parameter fps: the rate the images are taken to have been shot at (stream time = index / fps).
+    public init(path: String, fps: Double = 30) throws(CaptureError) {
+        var isFolder = false
+        guard FileSystem.exists(path, isFolder: &isFolder) else { throw .fileNotFound(path: path) }
+        if isFolder {
+            let images = FileSystem.entries(of: path)
+                .filter { ImageFolderSource.isImage($0) }
+                .sorted()
+                .map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+            guard !images.isEmpty else { throw .noImagesInFolder(path: path) }
+            paths = images
+        } else {
+            paths = [path]
+        }
+        name = path
+        nominalFps = fps
+    }
+
+    public static func isImage(_ path: String) -> Bool {
+        guard let dot = path.lastIndex(of: ".") else { return false }
+        return imageExtensions.contains(path[path.index(after: dot)...].lowercased())
+    }
+
+    public func nextFrame() throws(CaptureError) -> Frame? {
+        guard index < paths.count else { return nil }
+        let path = paths[index]
+        var error = cvs_error()
+        guard let picture = cvs_picture_load_gray(path, &error) else {
+            throw .unreadableImage(path: path, reason: CVisionText.message(error))
+        }
+        defer { cvs_picture_destroy(picture) }
+        let view = cvs_picture_view(picture)
+        let width = Int(view.width), height = Int(view.height), stride = Int(view.stride)
+        var gray = [UInt8](repeating: 0, count: width * height)
+        gray.withUnsafeMutableBufferPointer { out in
+            for row in 0..<height {
+                (out.baseAddress! + row * width).update(from: view.pixels + row * stride, count: width)
+            }
+        }
+        defer { index += 1 }
+        return Frame(gray: gray, width: width, height: height, timeMs: Double(index) * 1000 / (nominalFps ?? 30),
+                     sequence: index)
+    }
+}
+
+/// Opens what the user named: a folder of images, an image file, or a video file.
+public func openFileSource(path: String, keepsColor: Bool = false) throws(CaptureError) -> FrameSource {
+    var isFolder = false
+    guard FileSystem.exists(path, isFolder: &isFolder) else { throw .fileNotFound(path: path) }
+    if isFolder || ImageFolderSource.isImage(path) { return try ImageFolderSource(path: path) }
+    return try VideoFileSource(path: path, keepsColor: keepsColor)
+}
+
+/// The message of a CVision error as Swift text (shared by every target that calls CVision).
+public enum CVisionText {
+    public static func message(_ error: cvs_error) -> String {
+        withUnsafeBytes(of: error.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+}
+
+/// The few file-system questions capture asks, answered by the C library (no Foundation in this target).
+enum FileSystem {
+    static func exists(_ path: String, isFolder: inout Bool) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        isFolder = (info.st_mode & S_IFMT) == S_IFDIR
+        return true
+    }
+
+    static func entries(of folder: String) -> [String] {
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

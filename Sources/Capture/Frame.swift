@@ -1,0 +1,46 @@
+/// One greyscale picture from a camera or a file: the only thing that travels from capture to vision.
+public struct Frame: Sendable {
+    /// Row-major 8-bit luma, `width * height` bytes.
+    public var gray: [UInt8]
+    public var width: Int
+    public var height: Int
+    /// Stream time in milliseconds: the container's clock for files, the driver's capture timestamp for
+    /// cameras (monotonic), so rates and durations come from the source, not from when we got round to it.
+    public var timeMs: Double
+    /// 0-based position in the stream; gaps mean frames the source itself skipped.
+    public var sequence: Int
+
+    public init(gray: [UInt8], width: Int, height: Int, timeMs: Double, sequence: Int) {
+        precondition(gray.count == width * height, "a frame's pixels must fill width x height")
+        self.gray = gray
+        self.width = width
+        self.height = height
+        self.timeMs = timeMs
+        self.sequence = sequence
+    }
+
+    /// Mean grey level, sampled on a sparse grid: enough to tell a dark room from a lit one.
+    public var meanLevel: Double {
+        guard !gray.isEmpty else { return 0 }
+        let step = 7 // prime, so the grid does not beat against rows of any common width
+        var sum = 0, n = 0
+        var i = 0
+        while i < gray.count {
+            sum += Int(gray[i]); n += 1
+            i += step
+        }
+        return Double(sum) / Double(n)
+    }
+}
+
+/// Something that yields frames in order: a video file, a folder of images, a camera.
+public protocol FrameSource: AnyObject {
+    /// Short words for people: the file or device name.
+    var name: String { get }
+    /// The source's nominal frame rate, if it has one.
+    var nominalFps: Double? { get }
+    /// How many frames the source expects to give, if it knows (for progress and ETA).
+    var expectedFrameCount: Int? { get }
+    /// The next frame, or nil when the source has ended.
+    func nextFrame() throws(CaptureError) -> Frame?
+}

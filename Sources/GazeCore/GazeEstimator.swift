@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc // exp() only: libm, no clock or I/O
+#endif
+
+/// A gaze direction as the person sees the screen: degrees to their right of the camera (x) and above it
+/// (y). The camera is at (0, 0).
+public struct GazeAngles: Hashable, Sendable {
+    public var rightDeg: Double
+    public var upDeg: Double
+
+    public init(rightDeg: Double, upDeg: Double) {
+        self.rightDeg = rightDeg
+        self.upDeg = upDeg
+    }
+
+    /// Angle away from the camera direction.
+    public var offAxisDeg: Double { (rightDeg * rightDeg + upDeg * upDeg).squareRoot() }
+}
+
+/// The gaze features of one frame, before any mapping: what calibration fits against.
+public struct GazeFeatures: Hashable, Sendable {
+    /// Mean pupil offset of the two eyes (see `EyeObservation.pupilOffset`), in the image's frame.
+    public var pupilOffset: Point
+    public var headPose: HeadPose
+
+    public init(pupilOffset: Point, headPose: HeadPose) {
+        self.pupilOffset = pupilOffset
+        self.headPose = headPose
+    }
+
+    public init?(face: FaceObservation) {
+        guard let pose = face.headPose else { return nil }
+        let l = face.leftEye.pupilOffset, r = face.rightEye.pupilOffset
+        self.init(pupilOffset: Point.midpoint(l, r), headPose: pose)
+    }
+}
+
+/// Gaze from head pose plus the eyes' turn in the head, smoothed over time.
+///
+/// Uncalibrated, the eye's turn is the pupil offset times a typical eyeball gain; a person's neutral
+/// pupil position and gains come from calibration (issue 4/4) when it exists.
+public struct GazeEstimator: Sendable {
+    public let config: GazeEstimateConfig
+    private var smoothed: GazeAngles?
+    private var lastTimeMs: Double?
+
+    public init(config: GazeEstimateConfig = GazeEstimateConfig()) {
+        self.config = config
+    }
+
+    public mutating func reset() {
+        smoothed = nil
+        lastTimeMs = nil
+    }
+
+    /// The raw (unsmoothed) angles for one frame's features.
+    public func angles(for f: GazeFeatures) -> GazeAngles {
+        // The image's right is the person's left: both the head's yaw and the pupil's x flip sign.
+        let eyeRight = -f.pupilOffset.x * config.eyeYawDegPerOffset
+        let eyeUp = -f.pupilOffset.y * config.eyePitchDegPerOffset
+        return GazeAngles(rightDeg: -f.headPose.yaw + eyeRight, upDeg: f.headPose.pitch + eyeUp)
+    }
+
+    /// Feeds one frame; nil features (no face) end the smoothing run.
+    public mutating func update(timeMs: Double, features: GazeFeatures?) -> GazeAngles? {
+        guard let features else {
+            reset()
+            return nil
+        }
+        let raw = angles(for: features)
+        defer { lastTimeMs = timeMs }
+        guard let previous = smoothed, let last = lastTimeMs, config.smoothingMs > 0 else {
+            smoothed = raw
+            return raw
+        }
+        let dt = max(0, timeMs - last)
+        let keep = exp(-dt / config.smoothingMs)
+        let next = GazeAngles(rightDeg: keep * previous.rightDeg + (1 - keep) * raw.rightDeg,
+                              upDeg: keep * previous.upDeg + (1 - keep) * raw.upDeg)
+        smoothed = next
+        return next
+    }
+
+    /// `gazeVector` of the record: the angles scaled so `fullScaleDeg` is 1, each clamped to -1...1.
+    public func vector(_ a: GazeAngles) -> [Double] {
+        [max(-1, min(1, a.rightDeg / config.fullScaleDeg)), max(-1, min(1, a.upDeg / config.fullScaleDeg))]
+    }
+}
+
+/// Looking at the camera or not, with hysteresis so the answer does not flicker at the cone's edge.
+public struct EyeContactJudge: Sendable {
+    public let config: EyeContactConfig
+    public private(set) var inContact = false
+
+    public init(config: EyeContactConfig = EyeContactConfig()) {
+        self.config = config
+    }
+
+    public mutating func reset() { inContact = false }
+
+    /// Eye contact needs a gaze (a face) and open eyes; then the cone decides, wider to stay than to enter.
+    public mutating func update(gaze: GazeAngles?, eyesOpen: Bool) -> Bool {
+        guard let gaze, eyesOpen else {
+            inContact = false
+            return false
+        }
+        let cone = inContact ? config.leaveConeDeg : config.enterConeDeg
+        inContact = gaze.offAxisDeg <= cone
+        return inContact
+    }
+}

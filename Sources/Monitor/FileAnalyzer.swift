@@ -1,0 +1,42 @@
+import Capture
+import GazeCore
+import Vision
+
+/// Runs files through the pipeline as fast as the machine allows, one record per frame.
+public final class FileAnalyzer {
+    public let pipeline: FramePipeline
+
+    public init(pipeline: FramePipeline) {
+        self.pipeline = pipeline
+    }
+
+    /// Progress of one file, for a status line.
+    public struct Progress: Sendable {
+        public var framesDone: Int
+        public var framesExpected: Int?
+        public var framesPerSecond: Double
+    }
+
+    /// Processes every frame of `source` from a fresh state. Stops early, with what it has, when
+    /// `shouldStop` says so (Ctrl-C).
+    public func run(_ source: FrameSource, onRecord: (FrameRecord) -> Void,
+                    onProgress: ((Progress) -> Void)? = nil,
+                    shouldStop: () -> Bool = { false }) throws(CaptureError) -> SessionStats {
+        pipeline.reset()
+        var stats = SessionStats()
+        let start = Monotonic.nowMs()
+        var lastReport = start
+        while !shouldStop(), let frame = try source.nextFrame() {
+            let record = pipeline.process(frame)
+            stats.add(record)
+            onRecord(record)
+            let now = Monotonic.nowMs()
+            if let onProgress, now - lastReport >= 250 {
+                lastReport = now
+                onProgress(Progress(framesDone: stats.frames, framesExpected: source.expectedFrameCount,
+                                    framesPerSecond: Double(stats.frames) / max(1e-3, (now - start) / 1000)))
+            }
+        }
+        return stats
+    }
+}

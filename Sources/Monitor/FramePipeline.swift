@@ -1,0 +1,33 @@
+import Capture
+import GazeCore
+import Vision
+
+/// Vision then metrics for one stream: the single path every frame takes, from a file or a camera.
+///
+/// Not thread-safe: it owns the face tracker's dlib/OpenCV state, so it lives on one serial queue.
+public final class FramePipeline {
+    public let tracker: FaceTracker
+    public private(set) var metrics: EyeMetrics
+    public let includeRaw: Bool
+
+    public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false) {
+        tracker = FaceTracker(model: model, config: config.tracking)
+        metrics = EyeMetrics(config: config)
+        self.includeRaw = includeRaw
+    }
+
+    /// Processes one frame; the record's `ms` covers vision and metrics together.
+    public func process(_ frame: Frame) -> FrameRecord {
+        let start = Monotonic.nowMs()
+        let observation = tracker.observe(frame)
+        var record = metrics.update(observation, includeRaw: includeRaw)
+        record.ms = Monotonic.nowMs() - start
+        return record
+    }
+
+    /// Forgets the face and the statistics (a new file, or the user's reset).
+    public func reset() {
+        tracker.reset()
+        metrics.reset()
+    }
+}

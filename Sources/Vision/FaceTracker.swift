@@ -1,0 +1,168 @@
+import Capture
+import CVision
+import GazeCore
+import Glibc
+
+/// Finds the face, follows it from frame to frame and measures its eyes and pose.
+///
+/// Detection (dlib's HOG, on a copy scaled down to `detectionMaxSidePixels`) is the expensive step, so it
+/// runs only when there is no face to follow, every `redetectEveryFrames` frames (to notice new faces and
+/// keep the face count true), or when the tracked fit looks wrong. In between, the face box comes from the
+/// previous frame's landmarks.
+///
+/// Not thread-safe: it owns dlib/OpenCV state and lives on one serial queue.
+public final class FaceTracker {
+    public let model: FaceModel
+    public let config: TrackingConfig
+
+    /// The largest face of the last frame, if it was followed.
+    private var previous: Landmarks?
+    /// Where the detector's box sits relative to the landmarks' bounding box, learnt at each detection,
+    /// so a box built from landmarks is the kind of box the landmark model was trained on.
+    private var boxFromLandmarks = BoxRelation.identity
+    private var framesSinceDetection = 0
+    private var faceCount = 0
+
+    /// How many full detections ran (for benchmarks and tests of the policy).
+    public private(set) var detections = 0
+
+    public init(model: FaceModel, config: TrackingConfig = TrackingConfig()) {
+        self.model = model
+        self.config = config
+    }
+
+    /// Forgets the face being followed; the next frame runs a detection.
+    public func reset() {
+        previous = nil
+        framesSinceDetection = 0
+        faceCount = 0
+    }
+
+    /// Looks at one frame.
+    public func observe(_ frame: Frame) -> FrameObservation {
+        let start = Monotonic.nowMs()
+        let face = frame.gray.withUnsafeBufferPointer { pixels -> FaceObservation? in
+            let image = cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
+                                  stride: Int32(frame.width))
+            return findFace(in: image, width: frame.width, height: frame.height)
+        }
+        return FrameObservation(frame: frame.sequence, timeMs: frame.timeMs, imageWidth: frame.width,
+                                imageHeight: frame.height, faceCount: face == nil ? 0 : faceCount, face: face,
+                                frameLevel: frame.meanLevel, visionMs: Monotonic.nowMs() - start)
+    }
+
+    private func findFace(in image: cvs_image, width: Int, height: Int) -> FaceObservation? {
+        var landmarks: Landmarks?
+        var box: Box?
+        if let previous, framesSinceDetection < config.redetectEveryFrames {
+            let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
+            if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
+                landmarks = fitted
+                box = tracked
+                framesSinceDetection += 1
+            }
+        }
+        if landmarks == nil {
+            guard let detected = detect(image, width: width, height: height) else {
+                previous = nil
+                faceCount = 0
+                return nil
+            }
+            landmarks = fit(image, detected)
+            box = detected
+            if let landmarks { boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: detected) }
+        }
+        guard let landmarks, let box else {
+            previous = nil
+            return nil
+        }
+        previous = landmarks
+        guard let left = measure(image, landmarks.leftEye), let right = measure(image, landmarks.rightEye) else {
+            return nil
+        }
+        return FaceObservation(box: box, landmarks: landmarks, leftEye: left, rightEye: right,
+                               headPose: headPose(landmarks, width: width, height: height))
+    }
+
+    private func detect(_ image: cvs_image, width: Int, height: Int) -> Box? {
+        detections += 1
+        framesSinceDetection = 0
+        let longest = max(width, height)
+        let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
+        var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
+        var error = cvs_error()
+        let found = cvs_detect_faces(model.handle, image, scale, &boxes, Int32(boxes.count), &error)
+        faceCount = max(0, Int(found))
+        guard found > 0 else { return nil }
+        let r = boxes[0]
+        return Box(x: Double(r.x), y: Double(r.y), width: Double(r.width), height: Double(r.height))
+    }
+
+    private func fit(_ image: cvs_image, _ box: Box) -> Landmarks? {
+        var xy = [Float](repeating: 0, count: 2 * Landmarks.count)
+        var error = cvs_error()
+        let rect = cvs_rect(x: Float(box.x), y: Float(box.y), width: Float(box.width), height: Float(box.height),
+                            score: 0)
+        guard cvs_fit_landmarks(model.handle, image, rect, &xy, &error) == CVS_OK else { return nil }
+        return Landmarks(points: (0..<Landmarks.count).map { Point(x: Double(xy[2 * $0]), y: Double(xy[2 * $0 + 1])) })
+    }
+
+    /// A tracked fit that jumped or changed size too much, or lost the shape of a face, is not trusted:
+    /// the frame is detected afresh.
+    private func plausible(_ fitted: Landmarks, after previous: Landmarks) -> Bool {
+        let now = Box(bounding: fitted.points), before = Box(bounding: previous.points)
+        let size = (now.width + now.height) / 2, sizeBefore = (before.width + before.height) / 2
+        guard sizeBefore > 0, size > 0 else { return false }
+        let grew = abs(size / sizeBefore - 1)
+        let moved = now.center.distance(to: before.center) / sizeBefore
+        let eyes = fitted.interocularDistance / now.width // about 0.6-0.75 for any face, frontal or turned a little
+        return grew <= config.maxTrackedSizeChange && moved <= config.maxTrackedMove && eyes > 0.35 && eyes < 0.95
+    }
+
+    private func measure(_ image: cvs_image, _ eye: EyePoints) -> EyeObservation? {
+        var xy = eye.points.flatMap { [Float($0.x), Float($0.y)] }
+        var m = cvs_eye_measure()
+        var error = cvs_error()
+        guard cvs_measure_eye(image, &xy, &m, &error) == CVS_OK else { return nil }
+        return EyeObservation(points: eye, pupil: Point(x: Double(m.pupil_x), y: Double(m.pupil_y)),
+                              pupilContrast: Double(m.pupil_contrast), irisHeight: Double(m.iris_height),
+                              darkFraction: Double(m.dark_fraction), meanLevel: Double(m.mean_level))
+    }
+
+    private func headPose(_ landmarks: Landmarks, width: Int, height: Int) -> HeadPose? {
+        var xy = landmarks.points.flatMap { [Float($0.x), Float($0.y)] }
+        var pose = cvs_head_pose()
+        var error = cvs_error()
+        guard cvs_estimate_head_pose(&xy, Int32(width), Int32(height), &pose, &error) == CVS_OK else { return nil }
+        return HeadPose(yaw: Double(pose.yaw_deg), pitch: Double(pose.pitch_deg), roll: Double(pose.roll_deg))
+    }
+}
+
+/// How one box sits relative to another, as offsets and scales in the first box's size.
+struct BoxRelation {
+    var dx = 0.0, dy = 0.0, sx = 1.0, sy = 1.0
+    static let identity = BoxRelation()
+
+    init() {}
+
+    init(from a: Box, to b: Box) {
+        guard a.width > 0, a.height > 0 else { return }
+        dx = (b.x - a.x) / a.width
+        dy = (b.y - a.y) / a.height
+        sx = b.width / a.width
+        sy = b.height / a.height
+    }
+
+    func apply(to a: Box) -> Box {
+        Box(x: a.x + dx * a.width, y: a.y + dy * a.height, width: a.width * sx, height: a.height * sy)
+    }
+}
+
+/// Monotonic milliseconds, for timing work (never for stream time).
+public enum Monotonic {
+    public static func nowMs() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Capture
+import GazeCore
+import Glibc
+import Monitor
+import Vision
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Process video files or folders of images into per-frame eye metrics.",
+        discussion: """
+            Each input is a video file (anything OpenCV decodes), an image, or a folder of images (taken in
+            name order at 30 fps). Every frame gives one record: JSON Lines by default, or CSV. With several
+            inputs, each JSON record names its source. Frames are processed as fast as the machine allows;
+            progress goes to stderr when it is a terminal.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Video files, images or folders of images.", valueName: "file-or-folder"))
+    var inputs: [String]
+
+    @Option(name: .long, help: "Record format: jsonl or csv.")
+    var format: RecordFormat = .jsonl
+
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Write records to this file (written whole or not at all) instead of stdout.", valueName: "path"))
+    var output: String?
+
+    @Flag(name: .long, help: "After the records, print a summary per input to stderr.")
+    var summary = false
+
+    @Flag(name: .long, help: "Add the raw measures behind each judgement to JSON records (for tuning).")
+    var raw = false
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var tuning: TuningOptions
+
+    func validate() throws {
+        if raw && format == .csv { throw ValidationError("--raw goes with --format jsonl") }
+    }
+
+    func run() throws {
+        try failing {
+            // Open every input first: a typo in the third file should not cost the first two's work.
+            var sources: [FrameSource] = []
+            for path in inputs {
+                do { sources.append(try openFileSource(path: path)) } catch { throw CommandFailure(.input, "\(error)") }
+            }
+            let pipeline = FramePipeline(model: try modelOptions.load(), config: tuning.config, includeRaw: raw)
+            let analyzer = FileAnalyzer(pipeline: pipeline)
+            let out: OutputFile
+            do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
+            if format == .csv { out.write(line: (sources.count > 1 ? "source," : "") + RecordEncoding.csvHeader) }
+            let interrupt = InterruptFlag()
+            let showProgress = isatty(STDERR_FILENO) == 1
+            for source in sources {
+                let label = sources.count > 1 ? source.name : nil
+                let stats: SessionStats
+                do {
+                    stats = try analyzer.run(source, onRecord: { record in
+                        switch format {
+                        case .jsonl: out.write(line: RecordEncoding.json(record, source: label))
+                        case .csv: out.write(line: (label.map { RecordEncoding.csvField($0) + "," } ?? "") + RecordEncoding.csv(record))
+                        }
+                    }, onProgress: showProgress ? { ProgressLine.show($0, name: source.name) } : nil,
+                    shouldStop: { interrupt.raised })
+                } catch {
+                    if showProgress { ProgressLine.clear() }
+                    throw CommandFailure(.input, "\(error)")
+                }
+                if showProgress { ProgressLine.clear() }
+                if interrupt.raised { throw CommandFailure(.input, "interrupted; nothing written") }
+                if summary { StandardError.write(SummaryText.lines(for: stats, name: source.name) + "\n") }
+            }
+            do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import GazeCore
+import Vision
+
+/// Options every command that runs the vision pipeline shares.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The dlib 68-point landmark model.",
+        discussion: "Default: $GAZETOP_MODEL, then models/shape_predictor_68_face_landmarks.dat, then "
+            + "/usr/share/dlib/shape_predictor_68_face_landmarks.dat.",
+        valueName: "path"))
+    var model: String?
+
+    func load() throws(CommandFailure) -> FaceModel {
+        do {
+            return try FaceModel(path: model)
+        } catch {
+            throw CommandFailure(.model, "\(error)")
+        }
+    }
+}
+
+/// Tuning options shared by the commands that judge blinks and eye contact.
+struct TuningOptions: ParsableArguments {
+    @Option(name: .customLong("eye-contact-window"), help: ArgumentHelp(
+        "Seconds covered by the rolling eyeContactPct.", valueName: "seconds"))
+    var eyeContactWindowSeconds: Double = GazeConfig().eyeContact.windowMs / 1000
+
+    @Option(name: .customLong("eye-contact-cone"), help: ArgumentHelp(
+        "Degrees around the camera direction that count as eye contact.", valueName: "degrees"))
+    var eyeContactConeDeg: Double = GazeConfig().eyeContact.enterConeDeg
+
+    @Option(name: .customLong("redetect-every"), help: ArgumentHelp(
+        "Run a full face detection at least every N frames (1: every frame).", valueName: "frames"))
+    var redetectEveryFrames: Int = GazeConfig().tracking.redetectEveryFrames
+
+    func validate() throws {
+        guard eyeContactWindowSeconds > 0 else { throw ValidationError("--eye-contact-window must be above 0") }
+        guard eyeContactConeDeg > 0 && eyeContactConeDeg < 90 else {
+            throw ValidationError("--eye-contact-cone must be between 0 and 90 degrees")
+        }
+        guard redetectEveryFrames >= 1 else { throw ValidationError("--redetect-every must be at least 1") }
+    }
+
+    var config: GazeConfig {
+        var c = GazeConfig()
+        c.eyeContact.windowMs = eyeContactWindowSeconds * 1000
+        let widen = c.eyeContact.leaveConeDeg / c.eyeContact.enterConeDeg
+        c.eyeContact.enterConeDeg = eyeContactConeDeg
+        c.eyeContact.leaveConeDeg = eyeContactConeDeg * widen
+        c.tracking.redetectEveryFrames = redetectEveryFrames
+        return c
+    }
+}
