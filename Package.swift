@@ -30,8 +30,9 @@ let package = Package(
                 .linkedLibrary("lapack"), .linkedLibrary("blas"), .linkedLibrary("pthread"),
             ]
         ),
+        .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
         .target(name: "GazeCore"),
-        .target(name: "Capture", dependencies: ["CVision"]),
+        .target(name: "Capture", dependencies: ["CV4L2", "CVision"]),
         .target(name: "Vision", dependencies: ["CVision", "Capture", "GazeCore"]),
         .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
         .executableTarget(
@@ -42,6 +43,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GazeCoreTests", dependencies: ["GazeCore"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"]),
     ],
