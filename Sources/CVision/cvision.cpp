@@ -112,8 +112,8 @@ cvs_face_model *cvs_face_model_create(const char *path, cvs_error *error) {
 
 void cvs_face_model_destroy(cvs_face_model *model) { delete model; }
 
-int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, cvs_rect *boxes,
-                         int32_t capacity, cvs_error *error) {
+int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
+                         cvs_rect *boxes, int32_t capacity, cvs_error *error) {
     clear(error);
     if (!model || !valid(image) || !(scale > 0.f && scale <= 1.f) || capacity < 0 || (capacity > 0 && !boxes)) {
         fail(error, CVS_ERR_ARGUMENT, "cvs_detect_faces: bad arguments");
@@ -129,7 +129,7 @@ int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, cv
         }
         dlib::cv_image<unsigned char> view(*source);
         std::vector<dlib::rect_detection> detections;
-        model->detector(view, detections, 0.0);
+        model->detector(view, detections, min_score);
         std::sort(detections.begin(), detections.end(), [](const auto &a, const auto &b) {
             return a.rect.area() > b.rect.area();
         });

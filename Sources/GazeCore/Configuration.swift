@@ -15,6 +15,10 @@ public struct TrackingConfig: Sendable, Equatable {
     public var redetectEveryFrames = 10
     /// Detection runs on a copy whose longer side is at most this (HOG finds faces from about 80 px).
     public var detectionMaxSidePixels = 640
+    /// Faces scoring at least this with dlib's HOG detector count (dlib's own cut is 0). Below 0 finds
+    /// faces seen from below or in poor light; on the no-face frames of the test data nothing scores
+    /// above -0.7.
+    public var detectionMinScore = -0.4
     /// A tracked face whose size changes by more than this fraction in one frame is detected afresh.
     public var maxTrackedSizeChange = 0.2
     /// A tracked face whose centre moves more than this fraction of its size in one frame is detected afresh.
@@ -23,20 +27,28 @@ public struct TrackingConfig: Sendable, Equatable {
     public init() {}
 }
 
-/// What counts as a blink. Durations in milliseconds of stream time.
+/// What counts as a blink. Durations in milliseconds of stream time; fractions are of the person's own
+/// open-eye level (see `BlinkDetector`).
 public struct BlinkConfig: Sendable, Equatable {
-    /// Closures shorter than this are measurement noise, not blinks.
+    /// The lids must move for at least this long (shorter dips are measurement noise).
     public var minDurationMs = 50.0
-    /// Closures longer than this are "eyes closed", not blinks.
+    /// Deeply closed for longer than this is "eyes closed", not a blink.
     public var maxDurationMs = 500.0
-    /// A gap in observations (a dropped frame) up to this long does not split or end a blink.
+    /// A closure whose whole lid movement takes longer than this is not a blink either (a long, shallow
+    /// dip is a narrowed or downcast eye).
+    public var maxMovementMs = 1000.0
+    /// A gap in observations (a dropped frame) up to this long does not split or end a closure.
     public var maxGapMs = 70.0
-    /// The eye is closing when openness falls below this fraction of the person's open-eye level...
-    public var closeFraction = 0.75
-    /// ...and open again when it rises above this fraction.
+    /// A closure starts below this fraction of the open-eye level...
+    public var closeFraction = 0.8
+    /// ...and ends above this one.
     public var reopenFraction = 0.85
-    /// The open-eye level is this percentile of openness over the trailing window.
-    public var baselinePercentile = 0.8
+    /// Below this fraction the eye counts as deeply closed (the part `maxDurationMs` limits).
+    public var deepFraction = 0.65
+    /// Weight of the eye patch's iris height beside the landmarks' Eye Aspect Ratio (0: EAR alone).
+    public var irisWeight = 1.0
+    /// The open-eye level is this percentile of a measure over the trailing window.
+    public var baselinePercentile = 0.7
     public var baselineWindowMs = 5000.0
 
     public init() {}

@@ -1,10 +1,20 @@
 /// The per-frame judgement: from what vision saw to a `FrameRecord`. One per stream; feed frames in order.
+///
+/// Every frame gets a record at once (`update`), the newest word for a live display. Whether a closure
+/// of the eyes was a blink is known only when it ends, so the frames of a closure are held back and come
+/// out of `takeConfirmed()` once judged, with their final `blink` and `eyes`; other frames come out at
+/// once. Files and scripts read the confirmed stream: it lags the live one only during a closure (at most
+/// `BlinkConfig.maxMovementMs`).
 public struct EyeMetrics: Sendable {
     public let config: GazeConfig
     public private(set) var blinks: BlinkDetector
     private var gaze: GazeEstimator
     private var contact: EyeContactJudge
     private var contactShare: RollingRatio
+    /// Records of the closure being judged.
+    private var pending: [FrameRecord] = []
+    /// Records whose every field is final, in stream order.
+    private var confirmed: [FrameRecord] = []
 
     public init(config: GazeConfig = GazeConfig()) {
         self.config = config
@@ -14,42 +24,68 @@ public struct EyeMetrics: Sendable {
         contactShare = RollingRatio(windowMs: config.eyeContact.windowMs)
     }
 
-    /// Starts the statistics afresh (the `r` key): blink count, eye-contact share, baselines.
+    /// Starts afresh (a new stream, or the user's reset): blink count, eye-contact share, baselines.
+    /// Records not yet taken are dropped.
     public mutating func reset() {
         self = EyeMetrics(config: config)
     }
 
-    /// The openness signal of one face: the mean Eye Aspect Ratio of the two eyes.
-    public static func openness(of face: FaceObservation) -> Double? {
-        guard let l = face.leftEye.aspectRatio, let r = face.rightEye.aspectRatio else { return nil }
-        return (l + r) / 2
-    }
-
+    /// Judges one frame and returns its record as known now.
     public mutating func update(_ o: FrameObservation, includeRaw: Bool = false) -> FrameRecord {
         let face = o.face
-        let openness = face.flatMap(EyeMetrics.openness(of:))
-        let eyes = blinks.update(timeMs: o.timeMs, openness: openness)
+        let openness = face.flatMap(EyeOpenness.init(face:))
+        let step = blinks.update(timeMs: o.timeMs, openness: openness)
         let features = face.flatMap(GazeFeatures.init(face:))
         let angles = gaze.update(timeMs: o.timeMs, features: features)
-        let inContact = contact.update(gaze: angles, eyesOpen: eyes == .open)
+        let inContact = contact.update(gaze: angles, eyesOpen: step.state == .open)
         let share = contactShare.add(timeMs: o.timeMs, on: inContact)
 
         var raw: RawMeasures?
         if includeRaw, let face, let openness {
-            raw = RawMeasures(openness: openness, openLevel: blinks.openLevel, closeThreshold: blinks.closeThreshold,
-                              irisLeft: face.leftEye.irisHeight, irisRight: face.rightEye.irisHeight,
-                              contrastLeft: face.leftEye.pupilContrast, contrastRight: face.rightEye.pupilContrast,
-                              pupilOffsetLeft: face.leftEye.pupilOffset, pupilOffsetRight: face.rightEye.pupilOffset,
-                              gazeRightDeg: angles?.rightDeg, gazeUpDeg: angles?.upDeg, faceWidth: face.box.width,
-                              frameLevel: o.frameLevel)
+            raw = RawMeasures(
+                openness: step.openness ?? 1, openAspectRatio: blinks.openAspectRatio,
+                closingAspectRatio: blinks.closingAspectRatio, irisHeight: openness.irisHeight,
+                contrastLeft: face.leftEye.pupilContrast, contrastRight: face.rightEye.pupilContrast,
+                pupilOffsetLeft: face.leftEye.pupilOffset, pupilOffsetRight: face.rightEye.pupilOffset,
+                gazeRightDeg: angles?.rightDeg, gazeUpDeg: angles?.upDeg, faceWidth: face.box.width,
+                frameLevel: o.frameLevel)
         }
-        return FrameRecord(
+        let record = FrameRecord(
             t: o.timeMs, earLeft: face?.leftEye.aspectRatio, earRight: face?.rightEye.aspectRatio,
-            blink: eyes == .blink, eyeContact: inContact, eyeContactPct: share * 100,
-            gazeVector: angles.map(gaze.vector), conf: face.map { confidence($0, eyes: eyes) } ?? 0,
-            frame: o.frame, face: face != nil, faces: o.faceCount, blinkCount: blinks.count, eyes: eyes,
+            blink: step.state == .blink, eyeContact: inContact, eyeContactPct: share * 100,
+            gazeVector: angles.map(gaze.vector), conf: face.map { confidence($0, eyes: step.state) } ?? 0,
+            frame: o.frame, face: face != nil, faces: o.faceCount, blinkCount: blinks.count, eyes: step.state,
             headPose: face?.headPose, pupilLeft: face?.leftEye.pupil, pupilRight: face?.rightEye.pupil,
             ms: o.visionMs, raw: raw)
+
+        if let verdict = step.verdict { settlePending(verdict) }
+        if step.awaitingVerdict { pending.append(record) } else { confirmed.append(record) }
+        return record
+    }
+
+    /// Records whose judgement is final, in stream order, since the last call.
+    public mutating func takeConfirmed() -> [FrameRecord] {
+        defer { confirmed.removeAll(keepingCapacity: true) }
+        return confirmed
+    }
+
+    /// Ends the stream: judges a closure still under way and returns every record not yet taken.
+    public mutating func finish() -> [FrameRecord] {
+        if let verdict = blinks.finish() { settlePending(verdict) }
+        confirmed += pending
+        pending.removeAll()
+        return takeConfirmed()
+    }
+
+    /// Gives the held-back frames of a closure their final state and releases them.
+    private mutating func settlePending(_ verdict: ClosureVerdict) {
+        for var r in pending {
+            r.eyes = verdict.state
+            r.blink = verdict.state == .blink
+            r.blinkCount = blinks.count
+            confirmed.append(r)
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// How far to trust this frame's eye measures: a face big enough to see the eyes, eyes open, and a
@@ -59,6 +95,6 @@ public struct EyeMetrics: Sendable {
         let size = min(1, max(0, (eyeWidth - 8) / 16)) // 8 px wide eyes are hopeless, 24 px are plenty
         let open = eyes == .open ? 1.0 : 0.3
         let contrast = min(1, (face.leftEye.pupilContrast + face.rightEye.pupilContrast) / 2 / 0.4)
-        return (size * open * (0.5 + 0.5 * contrast) * 1000).rounded() / 1000
+        return size * open * (0.5 + 0.5 * contrast)
     }
 }

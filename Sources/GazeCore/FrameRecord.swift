@@ -60,12 +60,13 @@ public struct FrameRecord: Sendable, Equatable {
 
 /// The unjudged numbers behind a record, for a developer tuning gazetop to a camera, room or face.
 public struct RawMeasures: Sendable, Equatable {
-    /// The openness signal the blink detector saw, and the line it was compared with.
+    /// Openness relative to the person's open eyes (1 = as open as usual), as the blink detector saw it.
     public var openness: Double
-    public var openLevel: Double?
-    public var closeThreshold: Double?
-    public var irisLeft: Double
-    public var irisRight: Double
+    /// The person's open-eye Eye Aspect Ratio, and the EAR under which a closure starts.
+    public var openAspectRatio: Double?
+    public var closingAspectRatio: Double?
+    /// Mean visible iris height of the two eyes, in eye widths.
+    public var irisHeight: Double
     public var contrastLeft: Double
     public var contrastRight: Double
     public var pupilOffsetLeft: Point
@@ -75,14 +76,13 @@ public struct RawMeasures: Sendable, Equatable {
     public var faceWidth: Double
     public var frameLevel: Double
 
-    public init(openness: Double, openLevel: Double?, closeThreshold: Double?, irisLeft: Double, irisRight: Double,
+    public init(openness: Double, openAspectRatio: Double?, closingAspectRatio: Double?, irisHeight: Double,
                 contrastLeft: Double, contrastRight: Double, pupilOffsetLeft: Point, pupilOffsetRight: Point,
                 gazeRightDeg: Double?, gazeUpDeg: Double?, faceWidth: Double, frameLevel: Double) {
         self.openness = openness
-        self.openLevel = openLevel
-        self.closeThreshold = closeThreshold
-        self.irisLeft = irisLeft
-        self.irisRight = irisRight
+        self.openAspectRatio = openAspectRatio
+        self.closingAspectRatio = closingAspectRatio
+        self.irisHeight = irisHeight
         self.contrastLeft = contrastLeft
         self.contrastRight = contrastRight
         self.pupilOffsetLeft = pupilOffsetLeft

@@ -17,8 +17,8 @@ public final class FileAnalyzer {
         public var framesPerSecond: Double
     }
 
-    /// Processes every frame of `source` from a fresh state. Stops early, with what it has, when
-    /// `shouldStop` says so (Ctrl-C).
+    /// Processes every frame of `source` from a fresh state and hands over each frame's final record.
+    /// Stops early, with what it has, when `shouldStop` says so (Ctrl-C).
     public func run(_ source: FrameSource, onRecord: (FrameRecord) -> Void,
                     onProgress: ((Progress) -> Void)? = nil,
                     shouldStop: () -> Bool = { false }) throws(CaptureError) -> SessionStats {
@@ -26,10 +26,15 @@ public final class FileAnalyzer {
         var stats = SessionStats()
         let start = Monotonic.nowMs()
         var lastReport = start
+        func emit(_ records: [FrameRecord]) {
+            for record in records {
+                stats.add(record)
+                onRecord(record)
+            }
+        }
         while !shouldStop(), let frame = try source.nextFrame() {
-            let record = pipeline.process(frame)
-            stats.add(record)
-            onRecord(record)
+            _ = pipeline.process(frame)
+            emit(pipeline.takeConfirmed())
             let now = Monotonic.nowMs()
             if let onProgress, now - lastReport >= 250 {
                 lastReport = now
@@ -37,6 +42,7 @@ public final class FileAnalyzer {
                                     framesPerSecond: Double(stats.frames) / max(1e-3, (now - start) / 1000)))
             }
         }
+        emit(pipeline.finish())
         return stats
     }
 }

@@ -16,7 +16,8 @@ public final class FramePipeline {
         self.includeRaw = includeRaw
     }
 
-    /// Processes one frame; the record's `ms` covers vision and metrics together.
+    /// Processes one frame and returns its record as known now (the live view). The record's `ms` covers
+    /// vision and metrics together.
     public func process(_ frame: Frame) -> FrameRecord {
         let start = Monotonic.nowMs()
         let observation = tracker.observe(frame)
@@ -24,6 +25,12 @@ public final class FramePipeline {
         record.ms = Monotonic.nowMs() - start
         return record
     }
+
+    /// Records whose judgement is final (see `EyeMetrics`), in stream order, since the last call.
+    public func takeConfirmed() -> [FrameRecord] { metrics.takeConfirmed() }
+
+    /// Ends the stream and returns the records still held back.
+    public func finish() -> [FrameRecord] { metrics.finish() }
 
     /// Forgets the face and the statistics (a new file, or the user's reset).
     public func reset() {

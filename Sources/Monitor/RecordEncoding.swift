@@ -32,9 +32,8 @@ public enum RecordEncoding {
         }
         out += ",\"ms\":\(num(r.ms, 3))"
         if let raw = r.raw {
-            out += ",\"raw\":{\"openness\":\(num(raw.openness, 4)),\"openLevel\":\(num(raw.openLevel, 4))"
-            out += ",\"closeThreshold\":\(num(raw.closeThreshold, 4))"
-            out += ",\"irisLeft\":\(num(raw.irisLeft, 4)),\"irisRight\":\(num(raw.irisRight, 4))"
+            out += ",\"raw\":{\"openness\":\(num(raw.openness, 4)),\"openEar\":\(num(raw.openAspectRatio, 4))"
+            out += ",\"closingEar\":\(num(raw.closingAspectRatio, 4)),\"iris\":\(num(raw.irisHeight, 4))"
             out += ",\"contrastLeft\":\(num(raw.contrastLeft, 3)),\"contrastRight\":\(num(raw.contrastRight, 3))"
             out += ",\"pupilOffsetLeft\":[\(num(raw.pupilOffsetLeft.x, 4)),\(num(raw.pupilOffsetLeft.y, 4))]"
             out += ",\"pupilOffsetRight\":[\(num(raw.pupilOffsetRight.x, 4)),\(num(raw.pupilOffsetRight.y, 4))]"

@@ -91,7 +91,7 @@ public final class FaceTracker {
         let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
-        let found = cvs_detect_faces(model.handle, image, scale, &boxes, Int32(boxes.count), &error)
+        let found = cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
         faceCount = max(0, Int(found))
         guard found > 0 else { return nil }
         let r = boxes[0]

@@ -53,11 +53,12 @@ typedef struct cvs_face_model cvs_face_model;
 cvs_face_model *cvs_face_model_create(const char *shape_predictor_path, cvs_error *error);
 void cvs_face_model_destroy(cvs_face_model *model);
 
-/// Finds frontal faces on a copy of `image` scaled by `scale` (0 < scale <= 1; 1 means no copy).
+/// Finds frontal faces on a copy of `image` scaled by `scale` (0 < scale <= 1; 1 means no copy), keeping
+/// those whose detector score is at least `min_score` (dlib's own cut is 0; lower finds harder faces).
 /// Writes up to `capacity` boxes, largest first, in full-frame coordinates, into `boxes`, and returns how
 /// many faces were found (which may exceed `capacity`), or -1 on error.
-int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, cvs_rect *boxes,
-                         int32_t capacity, cvs_error *error);
+int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
+                         cvs_rect *boxes, int32_t capacity, cvs_error *error);
 
 /// Fits the 68 landmarks (iBUG order) inside `box`; writes x0, y0, x1, y1, ... into `points_xy` (136 floats).
 cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,

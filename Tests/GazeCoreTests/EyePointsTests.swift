@@ -1,0 +1,49 @@
+import Testing
+@testable import GazeCore
+
+@Suite struct EyePointsTests {
+    /// An eye 30 px wide whose lids sit `half` px above and below the corner line.
+    static func eye(width: Double = 30, half: Double) -> EyePoints {
+        EyePoints([
+            Point(x: 0, y: 0), Point(x: 10, y: -half), Point(x: 20, y: -half),
+            Point(x: width, y: 0), Point(x: 20, y: half), Point(x: 10, y: half),
+        ])
+    }
+
+    @Test("EAR is the mean lid gap over the corner distance", arguments: [
+        (half: 5.0, expected: 10.0 / 30),
+        (half: 4.5, expected: 9.0 / 30),
+        (half: 0.0, expected: 0.0),
+        (half: 1.5, expected: 0.1),
+    ])
+    func aspectRatio(half: Double, expected: Double) throws {
+        let ear = try #require(Self.eye(half: half).aspectRatio)
+        #expect(abs(ear - expected) < 1e-12)
+    }
+
+    @Test func unevenLidsAverage() throws {
+        let e = EyePoints([
+            Point(x: 0, y: 0), Point(x: 10, y: -6), Point(x: 20, y: -2),
+            Point(x: 40, y: 0), Point(x: 20, y: 2), Point(x: 10, y: 6),
+        ])
+        // (12 + 4) / (2 * 40)
+        #expect(try #require(e.aspectRatio) == 0.2)
+    }
+
+    @Test func degenerateEyeHasNoRatio() {
+        let e = EyePoints(Array(repeating: Point(x: 3, y: 3), count: 6))
+        #expect(e.aspectRatio == nil)
+    }
+
+    @Test func pupilOffsetIsRelativeToCorners() {
+        let points = Self.eye(half: 5)
+        func offset(_ pupil: Point) -> Point {
+            EyeObservation(points: points, pupil: pupil, pupilContrast: 0.5, irisHeight: 0.3, darkFraction: 0.2,
+                           meanLevel: 100).pupilOffset
+        }
+        #expect(offset(Point(x: 15, y: 0)) == Point(x: 0, y: 0))
+        #expect(offset(Point(x: 30, y: 0)) == Point(x: 1, y: 0))
+        #expect(offset(Point(x: 0, y: 0)) == Point(x: -1, y: 0))
+        #expect(offset(Point(x: 15, y: 3)) == Point(x: 0, y: 0.1))
+    }
+}
