@@ -6,7 +6,7 @@ import PackageDescription
 /// dlib is template code compiled into CVision itself: unoptimised it is tens of times slower, so the
 /// C++ target is optimised in every configuration, debug included.
 let cxxOptimised: [CXXSetting] = [
-    .unsafeFlags(["-O3", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
+    .unsafeFlags(["-O3", "-march=native", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
 ]
 
 let package = Package(
@@ -35,14 +35,16 @@ let package = Package(
         .target(name: "Capture", dependencies: ["CV4L2", "CVision"]),
         .target(name: "Vision", dependencies: ["CVision", "Capture", "GazeCore"]),
         .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
+        .target(name: "Evaluation", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
         .executableTarget(
             name: "gazetop",
             dependencies: [
-                "Monitor", "Capture", "Vision", "GazeCore",
+                "Evaluation", "Monitor", "Capture", "Vision", "GazeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GazeCoreTests", dependencies: ["GazeCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"]),

@@ -325,8 +325,8 @@ cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure
 
 // MARK: - Head pose
 
-cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height, cvs_head_pose *out,
-                                  cvs_error *error) {
+cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height, cvs_pose_state *state,
+                                  cvs_head_pose *out, cvs_error *error) {
     clear(error);
     if (!p || !out || width <= 0 || height <= 0) {
         fail(error, CVS_ERR_ARGUMENT, "cvs_estimate_head_pose: bad arguments");
@@ -348,10 +348,20 @@ cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height,
         for (int i : index) seen.emplace_back(p[2 * i], p[2 * i + 1]);
         const double f = width;
         const cv::Matx33d camera(f, 0, width / 2.0, 0, f, height / 2.0, 0, 0, 1);
-        cv::Mat rvec, tvec, rotation;
-        if (!cv::solvePnP(model, seen, camera, cv::noArray(), rvec, tvec, false, cv::SOLVEPNP_ITERATIVE)) {
+        cv::Mat rvec(3, 1, CV_64F), tvec(3, 1, CV_64F), rotation;
+        const bool guess = state && state->valid;
+        if (guess) {
+            for (int i = 0; i < 3; ++i) rvec.at<double>(i) = state->rotation[i], tvec.at<double>(i) = state->translation[i];
+        }
+        if (!cv::solvePnP(model, seen, camera, cv::noArray(), rvec, tvec, guess, cv::SOLVEPNP_ITERATIVE)) {
+            if (state) state->valid = 0;
             fail(error, CVS_ERR_INTERNAL, "solvePnP found no pose");
             return CVS_ERR_INTERNAL;
+        }
+        if (state) {
+            for (int i = 0; i < 3; ++i) state->rotation[i] = rvec.at<double>(i), state->translation[i] = tvec.at<double>(i);
+            // A face behind the camera is a solver's mirror solution: do not start the next frame from it.
+            state->valid = tvec.at<double>(2) > 0;
         }
         cv::Rodrigues(rvec, rotation);
         // The face looks along -z of its model; where that direction points now gives yaw and pitch,

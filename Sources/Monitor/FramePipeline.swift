@@ -9,6 +9,9 @@ public final class FramePipeline {
     public let tracker: FaceTracker
     public private(set) var metrics: EyeMetrics
     public let includeRaw: Bool
+    /// Milliseconds the metrics (GazeCore) took on the last frame; the vision stages are in
+    /// `tracker.lastTimings`.
+    public private(set) var lastCoreMs = 0.0
 
     public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false) {
         tracker = FaceTracker(model: model, config: config.tracking)
@@ -21,8 +24,11 @@ public final class FramePipeline {
     public func process(_ frame: Frame) -> FrameRecord {
         let start = Monotonic.nowMs()
         let observation = tracker.observe(frame)
+        let coreStart = Monotonic.nowMs()
         var record = metrics.update(observation, includeRaw: includeRaw)
-        record.ms = Monotonic.nowMs() - start
+        let end = Monotonic.nowMs()
+        lastCoreMs = end - coreStart
+        record.ms = end - start
         return record
     }
 

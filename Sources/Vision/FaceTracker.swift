@@ -21,10 +21,14 @@ public final class FaceTracker {
     /// so a box built from landmarks is the kind of box the landmark model was trained on.
     private var boxFromLandmarks = BoxRelation.identity
     private var framesSinceDetection = 0
+    /// The pose solver's last solution for the followed face.
+    private var poseState = cvs_pose_state()
     private var faceCount = 0
 
     /// How many full detections ran (for benchmarks and tests of the policy).
     public private(set) var detections = 0
+    /// Where the last frame's time went.
+    public private(set) var lastTimings = StageTimings()
 
     public init(model: FaceModel, config: TrackingConfig = TrackingConfig()) {
         self.model = model
@@ -34,12 +38,14 @@ public final class FaceTracker {
     /// Forgets the face being followed; the next frame runs a detection.
     public func reset() {
         previous = nil
+        poseState = cvs_pose_state()
         framesSinceDetection = 0
         faceCount = 0
     }
 
     /// Looks at one frame.
     public func observe(_ frame: Frame) -> FrameObservation {
+        lastTimings = StageTimings()
         let start = Monotonic.nowMs()
         let face = frame.gray.withUnsafeBufferPointer { pixels -> FaceObservation? in
             let image = cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
@@ -63,6 +69,7 @@ public final class FaceTracker {
             }
         }
         if landmarks == nil {
+            poseState.valid = 0 // a detection may have found another face
             guard let detected = detect(image, width: width, height: height) else {
                 previous = nil
                 faceCount = 0
@@ -74,6 +81,7 @@ public final class FaceTracker {
         }
         guard let landmarks, let box else {
             previous = nil
+            poseState.valid = 0
             return nil
         }
         previous = landmarks
@@ -85,6 +93,8 @@ public final class FaceTracker {
     }
 
     private func detect(_ image: cvs_image, width: Int, height: Int) -> Box? {
+        let start = Monotonic.nowMs()
+        defer { lastTimings.detectMs += Monotonic.nowMs() - start }
         detections += 1
         framesSinceDetection = 0
         let longest = max(width, height)
@@ -99,6 +109,8 @@ public final class FaceTracker {
     }
 
     private func fit(_ image: cvs_image, _ box: Box) -> Landmarks? {
+        let start = Monotonic.nowMs()
+        defer { lastTimings.landmarksMs += Monotonic.nowMs() - start }
         var xy = [Float](repeating: 0, count: 2 * Landmarks.count)
         var error = cvs_error()
         let rect = cvs_rect(x: Float(box.x), y: Float(box.y), width: Float(box.width), height: Float(box.height),
@@ -120,6 +132,8 @@ public final class FaceTracker {
     }
 
     private func measure(_ image: cvs_image, _ eye: EyePoints) -> EyeObservation? {
+        let start = Monotonic.nowMs()
+        defer { lastTimings.eyesMs += Monotonic.nowMs() - start }
         var xy = eye.points.flatMap { [Float($0.x), Float($0.y)] }
         var m = cvs_eye_measure()
         var error = cvs_error()
@@ -130,12 +144,24 @@ public final class FaceTracker {
     }
 
     private func headPose(_ landmarks: Landmarks, width: Int, height: Int) -> HeadPose? {
+        let start = Monotonic.nowMs()
+        defer { lastTimings.poseMs += Monotonic.nowMs() - start }
         var xy = landmarks.points.flatMap { [Float($0.x), Float($0.y)] }
         var pose = cvs_head_pose()
         var error = cvs_error()
-        guard cvs_estimate_head_pose(&xy, Int32(width), Int32(height), &pose, &error) == CVS_OK else { return nil }
+        guard cvs_estimate_head_pose(&xy, Int32(width), Int32(height), &poseState, &pose, &error) == CVS_OK else { return nil }
         return HeadPose(yaw: Double(pose.yaw_deg), pitch: Double(pose.pitch_deg), roll: Double(pose.roll_deg))
     }
+}
+
+/// Milliseconds spent in each vision stage of one frame.
+public struct StageTimings: Sendable, Equatable {
+    public var detectMs = 0.0
+    public var landmarksMs = 0.0
+    public var eyesMs = 0.0
+    public var poseMs = 0.0
+
+    public init() {}
 }
 
 /// How one box sits relative to another, as offsets and scales in the first box's size.

@@ -97,10 +97,19 @@ typedef struct cvs_head_pose {
     float roll_deg;   ///< positive: the head leans towards the image's right (clockwise on screen)
 } cvs_head_pose;
 
+/// The solver's state between frames of one face: rotation and translation vectors. A state with
+/// `valid` = 0 makes the solver start from scratch.
+typedef struct cvs_pose_state {
+    double rotation[3];
+    double translation[3];
+    int32_t valid;
+} cvs_pose_state;
+
 /// Estimates head pose from the 68 landmarks with solvePnP on a generic 3D face, assuming a camera whose
-/// focal length equals the image width and whose principal point is the image centre.
+/// focal length equals the image width and whose principal point is the image centre. `state` (may be
+/// NULL) carries the last solution of the same face: starting from it takes a fraction of the work.
 cvs_status cvs_estimate_head_pose(const float *points_xy, int32_t image_width, int32_t image_height,
-                                  cvs_head_pose *out, cvs_error *error);
+                                  cvs_pose_state *state, cvs_head_pose *out, cvs_error *error);
 
 // MARK: - Decoding files
 

@@ -1,0 +1,98 @@
+import Capture
+import Foundation
+import GazeCore
+import Monitor
+import Vision
+
+/// Times the pipeline stage by stage on files, single-threaded, the way `analyze` runs it.
+public struct PipelineBenchmark {
+    /// One frame's times in milliseconds.
+    public struct FrameTiming: Sendable {
+        public var decode: Double
+        public var detect: Double
+        public var landmarks: Double
+        public var eyes: Double
+        public var pose: Double
+        public var core: Double
+        /// Vision and metrics together (everything but decoding).
+        public var total: Double
+    }
+
+    /// All frames of the files that share one picture size.
+    public struct Group: Sendable {
+        public var size: String
+        public var files: [String]
+        public var timings: [FrameTiming] = []
+        /// Wall time of decoding and processing every frame (what `analyze` throughput is made of).
+        public var wallMs = 0.0
+
+        public var framesPerSecond: Double { wallMs > 0 ? Double(timings.count) / (wallMs / 1000) : 0 }
+    }
+
+    public let pipeline: FramePipeline
+
+    public init(pipeline: FramePipeline) {
+        self.pipeline = pipeline
+    }
+
+    /// Runs every file once, grouping frames by picture size in the order sizes first appear.
+    public func run(_ paths: [String], progress: (String) -> Void = { _ in }) throws(CaptureError) -> [Group] {
+        var groups: [Group] = []
+        for path in paths {
+            progress(path)
+            let source = try openFileSource(path: path)
+            pipeline.reset()
+            var timings: [FrameTiming] = []
+            var size = ""
+            let start = Monotonic.nowMs()
+            while true {
+                let t0 = Monotonic.nowMs()
+                guard let frame = try source.nextFrame() else { break }
+                let decoded = Monotonic.nowMs() - t0
+                size = "\(frame.width)x\(frame.height)"
+                let record = pipeline.process(frame)
+                _ = pipeline.takeConfirmed()
+                let v = pipeline.tracker.lastTimings
+                timings.append(FrameTiming(decode: decoded, detect: v.detectMs, landmarks: v.landmarksMs, eyes: v.eyesMs,
+                                           pose: v.poseMs, core: pipeline.lastCoreMs, total: record.ms))
+            }
+            _ = pipeline.finish()
+            let wall = Monotonic.nowMs() - start
+            if let i = groups.firstIndex(where: { $0.size == size }) {
+                groups[i].files.append(path)
+                groups[i].timings += timings
+                groups[i].wallMs += wall
+            } else {
+                groups.append(Group(size: size, files: [path], timings: timings, wallMs: wall))
+            }
+        }
+        return groups
+    }
+
+    /// Peak resident memory of this process so far, in MiB.
+    public static func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// Order statistics of a sample.
+public struct Percentiles: Sendable {
+    private let sorted: [Double]
+
+    public init(_ values: [Double]) {
+        sorted = values.sorted()
+    }
+
+    /// The value at fraction `p` (0...1), by nearest rank; 0 for an empty sample.
+    public func at(_ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(sorted.count - 1, max(0, rank))]
+    }
+
+    public var median: Double { at(0.5) }
+    public var p99: Double { at(0.99) }
+    public var mean: Double { sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count) }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import GazeCore
+import Monitor
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure speed: per-stage timings per frame, throughput and peak memory.",
+        discussion: """
+            Runs the analyze pipeline single-threaded on FILES (default: the shared ZJU clips and
+            videos/video00.mp4 from ../shared/data) and prints, per picture size, the median and p99 per
+            frame of each stage (decode, detect, landmarks, eyes, pose, core) and of vision+metrics, the
+            analyze throughput with decoding included, and the peak memory. With --peers, the reference
+            pipelines of shared/tools run on the same files in the same run, and their numbers are printed
+            beside gazetop's.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Video files or image folders to time.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A Python virtual environment made by shared/tools/setup-peers.sh: also time MediaPipe Face Mesh and "
+            + "the original server's method on the same files.", valueName: "venv"))
+    var peers: String?
+
+    @Flag(name: .long, help: "Print the results as one JSON object.")
+    var json = false
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        try failing {
+            let paths = files.isEmpty ? SharedData.benchmarkFiles : files
+            guard !paths.isEmpty else {
+                throw CommandFailure(.data, "no files given and no shared data found (../shared/data or $GAZETOP_DATA)")
+            }
+            let model = try modelOptions.load()
+            let bench = PipelineBenchmark(pipeline: FramePipeline(model: model))
+            let tty = isatty(STDERR_FILENO) == 1
+            let groups: [PipelineBenchmark.Group]
+            do {
+                groups = try bench.run(paths, progress: { if tty { StandardError.write("\r\u{1B}[Ktiming \($0)") } })
+            } catch {
+                throw CommandFailure(.input, "\(error)")
+            }
+            if tty { StandardError.write("\r\u{1B}[K") }
+            let peakMiB = PipelineBenchmark.peakMemoryMiB()
+            var peerResults: [(group: String, result: PeerBenchmark.Result)] = []
+            if let peers {
+                guard let tools = SharedData.toolsFolder else { throw CommandFailure(.data, "shared/tools not found beside the checkout") }
+                let python = peers + "/bin/python"
+                let runs = [
+                    ("mediapipe", PeerBenchmark(python: python, script: tools + "/peers/mediapipe_ear.py")),
+                    ("seed", PeerBenchmark(python: python, script: tools + "/peers/seed_ref.py", leadingArguments: [model.path])),
+                ]
+                for group in groups {
+                    for (name, peer) in runs {
+                        if tty { StandardError.write("\r\u{1B}[Kpeer \(name) on \(group.size)") }
+                        do { peerResults.append((group.size, try peer.run(group.files, name: name))) } catch {
+                            throw CommandFailure(.data, "\(error)")
+                        }
+                    }
+                }
+                if tty { StandardError.write("\r\u{1B}[K") }
+            }
+            print(json ? jsonReport(groups, peakMiB, peerResults) : textReport(groups, peakMiB, peerResults))
+        }
+    }
+
+    private typealias PeerRow = (group: String, result: PeerBenchmark.Result)
+
+    private func textReport(_ groups: [PipelineBenchmark.Group], _ peakMiB: Double, _ peers: [PeerRow]) -> String {
+        var lines: [String] = []
+        for g in groups {
+            let t = g.timings
+            func stage(_ name: String, _ values: [Double]) -> String {
+                let p = Percentiles(values)
+                return "  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) median \(ms(p.median))  p99 \(ms(p.p99))  mean \(ms(p.mean))"
+            }
+            lines.append("\(g.size): \(g.files.count) file(s), \(t.count) frames")
+            lines.append(stage("decode", t.map(\.decode)))
+            lines.append(stage("detect", t.map(\.detect)))
+            lines.append(stage("landmarks", t.map(\.landmarks)))
+            lines.append(stage("eyes", t.map(\.eyes)))
+            lines.append(stage("pose", t.map(\.pose)))
+            lines.append(stage("core", t.map(\.core)))
+            lines.append(stage("vision+metrics", t.map(\.total)))
+            lines.append("  analyze throughput (decode included): \(String(format: "%.1f", g.framesPerSecond)) frames/s")
+            for p in peers where p.group == g.size {
+                let r = p.result
+                let pct = Percentiles(r.frameMs)
+                lines.append("  peer \(r.name): median \(ms(pct.median))  p99 \(ms(pct.p99)) per frame (processing only), "
+                    + "\(String(format: "%.1f", r.processingFps)) frames/s; gazetop analyze is "
+                    + "\(String(format: "%.2f", g.framesPerSecond / max(r.processingFps, 1e-9)))x its throughput")
+            }
+        }
+        lines.append("peak memory: \(String(format: "%.0f", peakMiB)) MiB")
+        return lines.joined(separator: "\n")
+    }
+
+    private func jsonReport(_ groups: [PipelineBenchmark.Group], _ peakMiB: Double, _ peers: [PeerRow]) -> String {
+        func stats(_ v: [Double]) -> String {
+            let p = Percentiles(v)
+            return "{\"median\":\(ms(p.median)),\"p99\":\(ms(p.p99)),\"mean\":\(ms(p.mean))}"
+        }
+        let items = groups.map { g -> String in
+            let t = g.timings
+            var s = "{\"size\":\"\(g.size)\",\"files\":\(g.files.count),\"frames\":\(t.count)"
+            s += ",\"decode\":\(stats(t.map(\.decode))),\"detect\":\(stats(t.map(\.detect)))"
+            s += ",\"landmarks\":\(stats(t.map(\.landmarks))),\"eyes\":\(stats(t.map(\.eyes)))"
+            s += ",\"pose\":\(stats(t.map(\.pose))),\"core\":\(stats(t.map(\.core)))"
+            s += ",\"visionMetrics\":\(stats(t.map(\.total))),\"analyzeFps\":\(String(format: "%.1f", g.framesPerSecond))"
+            let peerItems = peers.filter { $0.group == g.size }.map {
+                "{\"name\":\"\($0.result.name)\",\"frames\":\($0.result.frames),\"ms\":\(stats($0.result.frameMs)),"
+                    + "\"processingFps\":\(String(format: "%.1f", $0.result.processingFps))}"
+            }
+            return s + ",\"peers\":[\(peerItems.joined(separator: ","))]}"
+        }
+        return "{\"groups\":[\(items.joined(separator: ","))],\"peakMemoryMiB\":\(String(format: "%.0f", peakMiB))}"
+    }
+
+    private func ms(_ v: Double) -> String { String(format: "%.3f", v) }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import GazeCore
+import Monitor
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score blink detection against annotated clips.",
+        discussion: """
+            DIR holds videos with Eyeblink8 annotations (.tag) beside them; where a blinks.csv with mapped
+            frame ranges (clip_dir, video, est_nominal_first, est_nominal_last) sits in DIR, its ranges are
+            used instead of the .tag frame numbers. A detected blink is a run of frames flagged as blinking;
+            it matches a true blink when the ranges overlap, with 3 frames of slack on either side, one to
+            one. Prints precision, recall and F1 overall and per condition (the last part of a clip's name).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Folder of annotated clips.", valueName: "dir"))
+    var folder: String
+
+    @Flag(name: .long, help: "Print the scores as one JSON object.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Also print each clip's score.")
+    var verbose = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Write each clip's per-frame blink flags to DIR/<clip>.jsonl, for another scorer.", valueName: "dir"))
+    var predictions: String?
+
+    @Option(name: .customLong("iris-weight"), help: ArgumentHelp(
+        "Weight of the eye patch's iris height beside the landmarks' EAR in the openness signal (0: EAR alone).",
+        valueName: "weight"))
+    var irisWeight: Double = BlinkConfig().irisWeight
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var tuning: TuningOptions
+
+    func validate() throws {
+        guard irisWeight >= 0 else { throw ValidationError("--iris-weight must be 0 or more") }
+    }
+
+    func run() throws {
+        try failing {
+            let clips: [AnnotatedClip]
+            do { clips = try BlinkAnnotations.load(folder: folder) } catch { throw CommandFailure(.data, "\(error)") }
+            var config = tuning.config
+            config.blink.irisWeight = irisWeight
+            let analyzer = FileAnalyzer(pipeline: FramePipeline(model: try modelOptions.load(), config: config))
+            let showProgress = isatty(STDERR_FILENO) == 1
+            let result: BlinkEvaluation
+            do {
+                result = try BlinkEvaluation.run(clips, analyzer: analyzer, progress: { i, n in
+                    if showProgress { StandardError.write("\r\u{1B}[Kclip \(i + 1)/\(n)") }
+                })
+            } catch {
+                throw CommandFailure(.input, "\(error)")
+            }
+            if showProgress { StandardError.write("\r\u{1B}[K") }
+            if let predictions { try write(result, to: predictions) }
+            print(json ? jsonText(result) : text(result))
+        }
+    }
+
+    private func text(_ r: BlinkEvaluation) -> String {
+        let truth = r.clips.reduce(0) { $0 + $1.clip.blinks.count }
+        var lines = ["\(r.clips.count) clips, \(truth) annotated blinks"]
+        func line(_ name: String, _ s: BlinkScore) -> String {
+            let padded = name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            return "\(padded) precision \(f3(s.precision))  recall \(f3(s.recall))  F1 \(f3(s.f1))"
+                + "  (tp \(s.truePositives), fp \(s.falsePositives), fn \(s.falseNegatives))"
+        }
+        lines.append(line("overall", r.overall))
+        for (condition, score) in r.byCondition { lines.append(line(condition, score)) }
+        if verbose { for c in r.clips { lines.append(line(c.clip.name, c.score)) } }
+        return lines.joined(separator: "\n")
+    }
+
+    private func jsonText(_ r: BlinkEvaluation) -> String {
+        func obj(_ s: BlinkScore) -> String {
+            "{\"tp\":\(s.truePositives),\"fp\":\(s.falsePositives),\"fn\":\(s.falseNegatives),"
+                + "\"precision\":\(f3(s.precision)),\"recall\":\(f3(s.recall)),\"f1\":\(f3(s.f1))}"
+        }
+        var out = "{\"clips\":\(r.clips.count),\"overall\":\(obj(r.overall)),\"conditions\":{"
+        out += r.byCondition.map { "\(RecordEncoding.quoted($0.condition)):\(obj($0.score))" }.joined(separator: ",")
+        out += "}"
+        if verbose {
+            out += ",\"perClip\":{" + r.clips.map { "\(RecordEncoding.quoted($0.clip.name)):\(obj($0.score))" }
+                .joined(separator: ",") + "}"
+        }
+        return out + "}"
+    }
+
+    private func f3(_ v: Double) -> String { String(format: "%.3f", v) }
+
+    private func write(_ r: BlinkEvaluation, to folder: String) throws(CommandFailure) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(.output, "cannot create \(folder): \(error.localizedDescription)")
+        }
+        for c in r.clips {
+            let file: OutputFile
+            do { file = try OutputFile(path: folder + "/" + c.clip.name + ".jsonl") } catch { throw CommandFailure(.output, "\(error)") }
+            for (frame, blink) in c.flags.enumerated() { file.write(line: "{\"frame\":\(frame),\"blink\":\(blink)}") }
+            do { try file.commit() } catch { throw CommandFailure(.output, "\(error)") }
+        }
+    }
+}
