@@ -6,7 +6,7 @@ import PackageDescription
 /// dlib is template code compiled into CVision itself: unoptimised it is tens of times slower, so the
 /// C++ target is optimised in every configuration, debug included.
 let cxxOptimised: [CXXSetting] = [
-    .unsafeFlags(["-O3", "-march=native", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
+    .unsafeFlags(["-O3", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
 ]
 
 let package = Package(

@@ -1,0 +1,42 @@
+# gazetop. `make run` runs the live monitor and `make test` runs every test; both first install the
+# Debian packages that are missing, link the system's landmark model into models/ and build (release:
+# dlib is tens of times slower unoptimised).
+SWIFT ?= swift
+CONFIG ?= release
+BIN := .build/$(CONFIG)/gazetop
+MODEL := models/shape_predictor_68_face_landmarks.dat
+SYSTEM_MODEL := /usr/share/dlib/shape_predictor_68_face_landmarks.dat
+# Extra arguments for `make run`, e.g. make run ARGS="--device sim:clip.mp4"
+ARGS ?=
+
+.PHONY: run test build deps model bench bench-peers evaluate clean
+
+run: build
+	$(BIN) $(ARGS)
+
+test: build
+	$(SWIFT) test -c $(CONFIG)
+
+build: deps model
+	$(SWIFT) build -c $(CONFIG)
+
+deps:
+	@scripts/install-deps.sh
+
+model: deps
+	@if [ ! -e $(MODEL) ]; then mkdir -p models && ln -s $(SYSTEM_MODEL) $(MODEL) && echo "linked $(MODEL) -> $(SYSTEM_MODEL)"; fi
+
+# Speed: per-stage timings on the shared clips, beside the reference pipelines (set up in a venv).
+bench: build
+	$(BIN) bench
+
+bench-peers: build
+	bash ../shared/tools/setup-peers.sh /tmp/gazetop-peers
+	$(BIN) bench --peers /tmp/gazetop-peers
+
+# Blink accuracy on the shared ZJU clips.
+evaluate: build
+	$(BIN) evaluate ../shared/data/zju-eyeblink
+
+clean:
+	rm -rf .build

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gazetop builds and tests with, if any is missing (through sudo when not
+# root). Quiet when everything is there already.
+set -euo pipefail
+packages=(libdlib-dev libdlib-data libopencv-dev libv4l-dev libncursesw5-dev libblas-dev liblapack-dev
+          pkg-config tmux python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "gazetop needs these Debian packages, and this system has no apt-get: ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "installing ${missing[*]} needs root (no sudo found)" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
