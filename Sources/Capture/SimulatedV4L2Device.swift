@@ -24,7 +24,9 @@ public final class SimulatedV4L2Device: V4L2Driver {
     /// Reads the video's size and rate (decoding starts at VIDIOC_STREAMON, once the format is known).
     public init(config: SimulatedCameraConfig) throws(CaptureError) {
         let probe = try VideoFileSource(path: config.video)
-        let rate = config.fps ?? probe.nominalFps ?? 30
+        // Containers state rates like 30.00003 (a timebase artefact); a camera would report 1/30.
+        let nominal = probe.nominalFps.map { abs($0 - $0.rounded()) < 0.01 ? $0.rounded() : $0 }
+        let rate = config.fps ?? nominal ?? 30
         var sizes = config.sizes
         if sizes.isEmpty {
             for size in [(probe.width & ~1, probe.height), (640, 480), (320, 240)]
