@@ -3,8 +3,8 @@
 ///
 /// Keys: `formats=YUYV,MJPG,GREY` (what it offers, in order; any four-character code, so an unreadable one
 /// such as H264 can be offered on purpose), `sizes=640x480,320x240`, `fps=N` (serve at N frames per second
-/// instead of the video's own rate), `pace=realtime|demand` (demand: the next frame is ready as soon as a
-/// buffer is queued, so nothing is ever dropped for time; for tests), `fail=busy|permission|missing`
+/// instead of the video's own rate), `pace=realtime|demand` (demand: the next frame is made when the previous
+/// one has been dequeued and a buffer is queued, so nothing is ever dropped for time; for tests), `fail=busy|permission|missing`
 /// (fail at open with EBUSY, EACCES or ENOENT), `unplug-after=N` (the device disappears after N frames,
 /// ENODEV), `replug-after-ms=MS` (and comes back that long after), `stall-after=N` (stops producing frames
 /// after N), `loop` (start the video again at its end).

@@ -165,7 +165,9 @@ struct SimulatedV4L2State {
             let due = dueUs(nextFrame)
             switch config.pacing {
             case .realtime: if due > nowUs { return }
-            case .demand: if queued.isEmpty { return }
+            // On demand, one frame at a time, only when the last one has been taken: frames are made as
+            // they are asked for, so none waits in a buffer when the device leaves.
+            case .demand: if queued.isEmpty || !done.isEmpty { return }
             }
             if let after = config.unplugAfterFrames, !hasUnplugged, nextFrame >= after {
                 unplug(nowUs: nowUs)

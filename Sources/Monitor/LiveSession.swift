@@ -50,6 +50,10 @@ public struct LiveReport: Sendable {
     public var latency = LatencyHistogram()
     /// Vision and metrics alone, per frame.
     public var processing = LatencyHistogram()
+    /// From the capture timestamp to vision starting on the frame: the cost of capture and hand-over.
+    public var handOver = LatencyHistogram()
+    /// CPU time of the capture thread (poll, dequeue, copying luma out, re-queue), seconds.
+    public var captureThreadCPUSeconds = 0.0
     public var stats = SessionStats()
     /// Wall time spent streaming.
     public var streamingSeconds = 0.0
@@ -106,6 +110,7 @@ public final class LiveSession: @unchecked Sendable {
         report.framesProcessed = visionReport.framesProcessed
         report.latency = visionReport.latency
         report.processing = visionReport.processing
+        report.handOver = visionReport.handOver
         report.stats = visionReport.stats
         report.framesDropped = slot.dropped
         report.driverDrops = camera.driverDrops
@@ -126,8 +131,12 @@ public final class LiveSession: @unchecked Sendable {
     private func capture(_ report: inout LiveReport, onEvent: (String) -> Void, shouldStop: () -> Bool)
         -> LiveReport.Ending {
         let started = CaptureClock.nowMs()
+        let startedCPU = CaptureClock.threadCPUUs()
         var lastFrameMs = started
-        defer { report.streamingSeconds = (CaptureClock.nowMs() - started) / 1000 }
+        defer {
+            report.streamingSeconds = (CaptureClock.nowMs() - started) / 1000
+            report.captureThreadCPUSeconds = Double(CaptureClock.threadCPUUs() - startedCPU) / 1e6
+        }
         while true {
             if shouldStop() { return .stopped }
             let now = CaptureClock.nowMs()
@@ -185,6 +194,7 @@ public final class LiveSession: @unchecked Sendable {
     private func drain() {
         guard let processor else { return }
         while let frame = slot.take() {
+            if let captured = frame.captureMs { visionReport.handOver.add(CaptureClock.nowMs() - captured) }
             let record = processor.process(frame)
             let doneMs = CaptureClock.nowMs()
             visionReport.framesProcessed += 1

@@ -62,6 +62,9 @@ func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640
                  + "\(report.driverDrops) skipped by the driver")
     lines.append("latency capture->record: median \(fixed(report.latency.medianMs, 2)) ms, p99 \(fixed(report.latency.p99Ms, 2)) ms, "
                  + "max \(fixed(report.latency.maxMs, 2)) ms")
+    lines.append("capture+hand-over (capture timestamp to vision start): median \(fixed(report.handOver.medianMs, 2)) ms, "
+                 + "p99 \(fixed(report.handOver.p99Ms, 2)) ms; capture thread CPU "
+                 + "\(fixed(100 * report.captureThreadCPUSeconds / max(report.streamingSeconds, 1e-3), 2))% of one core")
     lines.append("vision+metrics per frame: median \(fixed(report.processing.medianMs, 2)) ms, p99 \(fixed(report.processing.p99Ms, 2)) ms")
     if let start = sampler.start {
         let wallS = (end.wallMs - start.wallMs) / 1000
@@ -157,6 +160,7 @@ struct LiveBenchCommand: ParsableCommand {
     var size = "640x480"
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var tuning: TuningOptions
 
     static var defaultVideo: String {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
@@ -174,7 +178,7 @@ struct LiveBenchCommand: ParsableCommand {
             let s = SimulatedCameraConfig.size(size)!
             let interrupt = InterruptFlag()
             print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
-                                   model: try modelOptions.load(), shouldStop: { interrupt.raised }))
+                                   model: try modelOptions.load(), config: tuning.config, shouldStop: { interrupt.raised }))
         }
     }
 }
