@@ -9,14 +9,18 @@ public struct Frame: Sendable {
     public var timeMs: Double
     /// 0-based position in the stream; gaps mean frames the source itself skipped.
     public var sequence: Int
+    /// When the camera captured the frame, in CLOCK_MONOTONIC milliseconds (the driver's buffer timestamp),
+    /// so latency can be measured from the moment of capture. Nil for files.
+    public var captureMs: Double?
 
-    public init(gray: [UInt8], width: Int, height: Int, timeMs: Double, sequence: Int) {
+    public init(gray: [UInt8], width: Int, height: Int, timeMs: Double, sequence: Int, captureMs: Double? = nil) {
         precondition(gray.count == width * height, "a frame's pixels must fill width x height")
         self.gray = gray
         self.width = width
         self.height = height
         self.timeMs = timeMs
         self.sequence = sequence
+        self.captureMs = captureMs
     }
 
     /// Mean grey level, sampled on a sparse grid: enough to tell a dark room from a lit one.

@@ -9,8 +9,13 @@ struct CommandFailure: Error, CustomStringConvertible {
         case input = 3       // a file, folder or video that cannot be read
         case model = 4       // the landmark model is missing or corrupt
         case output = 5      // a result could not be written
-        case camera = 6      // no camera, or the camera failed
+        case camera = 6      // no camera, or the camera failed in a way not listed below
         case data = 7        // evaluation data missing or malformed
+        case cameraPermission = 8    // the camera exists but this user may not open it (join 'video')
+        case cameraBusy = 9          // another program holds the camera
+        case cameraFormat = 10       // the camera offers no format gazetop reads
+        case cameraUnplugged = 11    // the camera went away mid-run
+        case cameraTimeout = 12      // no frame within the timeout
     }
 
     let kind: Kind

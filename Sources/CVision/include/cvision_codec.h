@@ -1,0 +1,42 @@
+// CVision codecs: the pixel conversions live capture and the simulated camera need (scaling, YUYV, JPEG).
+// Same rules as cvision.h: `cvs_` prefix, a cvs_status plus cvs_error from every call that can fail, no C++
+// exception across the boundary, caller-owned buffers that CVision never keeps.
+#ifndef CVISION_CODEC_H
+#define CVISION_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cvision.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Scales packed pixels with `channels` bytes each (1: grey, 3: BGR) from `src` (src_width x src_height,
+/// rows packed) into `dst` (dst_width x dst_height, rows packed), with area averaging when shrinking.
+cvs_status cvs_resize(const uint8_t *src, int32_t src_width, int32_t src_height, int32_t channels,
+                      uint8_t *dst, int32_t dst_width, int32_t dst_height, cvs_error *error);
+
+/// Packs a frame as YUYV 4:2:2 (`width` even; `yuyv` holds width * height * 2 bytes). Luma is copied from
+/// `gray` unchanged, so a camera that reads YUYV's Y sees exactly the grey picture it was made from;
+/// chroma comes from `bgr` (BT.601, averaged over each horizontal pair).
+cvs_status cvs_yuyv_from_bgr(const uint8_t *bgr, const uint8_t *gray, int32_t width, int32_t height,
+                             uint8_t *yuyv, cvs_error *error);
+
+/// Encodes packed BGR as a baseline JPEG of `quality` (1-100) into `out`; `size` gets its length.
+/// CVS_ERR_ARGUMENT when it does not fit in `capacity`.
+cvs_status cvs_jpeg_encode_bgr(const uint8_t *bgr, int32_t width, int32_t height, int32_t quality,
+                               uint8_t *out, size_t capacity, size_t *size, cvs_error *error);
+
+/// Decodes a JPEG (an MJPEG frame) to greyscale at 1/`reduction` of its size (1, 2, 4 or 8: libjpeg scales
+/// while decoding, which is far cheaper than decoding whole and shrinking). Writes rows packed into `gray`
+/// and the picture's size into `width` and `height`. CVS_ERR_DECODE for a corrupt or truncated frame.
+cvs_status cvs_jpeg_decode_gray(const uint8_t *data, size_t size, int32_t reduction, uint8_t *gray,
+                                size_t capacity, int32_t *width, int32_t *height, cvs_error *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

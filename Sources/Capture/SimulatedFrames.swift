@@ -1,0 +1,90 @@
+import CVision
+
+/// A video's frames, decoded once and encoded in the pixel format and size a simulated camera streams,
+/// so that serving a frame costs only a copy: the simulator's own decoding stays out of the timings of
+/// the code it exercises. Immutable once built.
+public final class SimulatedFrames: Sendable {
+    public let fourcc: FourCC
+    public let width: Int
+    public let height: Int
+    /// One encoded frame each: GREY (width*height), YUYV (width*height*2) or a JPEG.
+    public let frames: [[UInt8]]
+    /// Each frame's stream time in the video, milliseconds from the first.
+    public let timesMs: [Double]
+    /// One pass of the video, for looping: the last frame's time plus a typical interval.
+    public let durationMs: Double
+    /// How long decoding and encoding took (before any frame was served).
+    public let preparationMs: Double
+
+    public var byteCount: Int { frames.reduce(0) { $0 + $1.count } }
+
+    /// Decodes `video` and encodes every frame as `fourcc` at `width` x `height`. A format the simulator
+    /// cannot produce (it may offer one on purpose, to be refused) gives empty frames.
+    public init(video: String, fourcc: FourCC, width: Int, height: Int) throws(CaptureError) {
+        let start = CaptureClock.nowMs()
+        let source = try VideoFileSource(path: video, keepsColor: fourcc != .grey)
+        let resizes = source.width != width || source.height != height
+        var gray = [UInt8](repeating: 0, count: width * height)
+        var bgr = [UInt8](repeating: 0, count: width * height * 3)
+        var frames: [[UInt8]] = []
+        var times: [Double] = []
+        while let frame = try source.nextFrame() {
+            if resizes {
+                try Self.resize(frame.gray, source.width, source.height, 1, into: &gray, width, height, video)
+                if fourcc != .grey {
+                    try Self.resize(source.lastColorFrame, source.width, source.height, 3, into: &bgr, width, height, video)
+                }
+            } else {
+                gray = frame.gray
+                if fourcc != .grey { bgr = source.lastColorFrame }
+            }
+            frames.append(try Self.encode(gray: gray, bgr: bgr, fourcc, width, height, video))
+            times.append(frame.timeMs)
+        }
+        guard !frames.isEmpty else { throw .unreadableVideo(path: video, reason: "no frames") }
+        let interval = times.count > 1 ? (times[times.count - 1] - times[0]) / Double(times.count - 1) : 1000.0 / 30
+        self.fourcc = fourcc
+        self.width = width
+        self.height = height
+        self.frames = frames
+        self.timesMs = times.map { $0 - times[0] }
+        self.durationMs = (times[times.count - 1] - times[0]) + interval
+        self.preparationMs = CaptureClock.nowMs() - start
+    }
+
+    private static func resize(_ src: [UInt8], _ sw: Int, _ sh: Int, _ channels: Int, into dst: inout [UInt8],
+                               _ dw: Int, _ dh: Int, _ video: String) throws(CaptureError) {
+        var error = cvs_error()
+        let status = dst.withUnsafeMutableBufferPointer { out in
+            cvs_resize(src, Int32(sw), Int32(sh), Int32(channels), out.baseAddress, Int32(dw), Int32(dh), &error)
+        }
+        guard status == CVS_OK else { throw .decodeFailed(path: video, reason: CVisionText.message(error)) }
+    }
+
+    private static func encode(gray: [UInt8], bgr: [UInt8], _ fourcc: FourCC, _ width: Int, _ height: Int,
+                               _ video: String) throws(CaptureError) -> [UInt8] {
+        var error = cvs_error()
+        switch fourcc {
+        case .grey:
+            return gray
+        case .yuyv:
+            var out = [UInt8](repeating: 0, count: width * height * 2)
+            let status = out.withUnsafeMutableBufferPointer {
+                cvs_yuyv_from_bgr(bgr, gray, Int32(width), Int32(height), $0.baseAddress, &error)
+            }
+            guard status == CVS_OK else { throw .decodeFailed(path: video, reason: CVisionText.message(error)) }
+            return out
+        case .mjpeg, .jpeg:
+            let capacity = width * height * 3
+            var size = 0
+            var out = [UInt8](repeating: 0, count: capacity)
+            let status = out.withUnsafeMutableBufferPointer {
+                cvs_jpeg_encode_bgr(bgr, Int32(width), Int32(height), 85, $0.baseAddress, capacity, &size, &error)
+            }
+            guard status == CVS_OK else { throw .decodeFailed(path: video, reason: CVisionText.message(error)) }
+            return Array(out[..<size])
+        default:
+            return []
+        }
+    }
+}

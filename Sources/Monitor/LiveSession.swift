@@ -1,0 +1,207 @@
+import Capture
+import Dispatch
+import GazeCore
+import Glibc
+
+/// How a live session runs.
+public struct LiveOptions: Sendable {
+    public var request = CaptureRequest()
+    /// A stream that gives no frame for this long has failed (`CameraError.timeout`).
+    public var frameTimeoutSeconds = 5.0
+    /// After an unplug, wait for the camera to come back instead of stopping.
+    public var reconnect = false
+    public var reconnectIntervalMs = 500
+    /// Refuse a virtual camera (v4l2loopback and the like).
+    public var refuseVirtual = false
+    /// Never drop a frame: capture waits for vision. Only for sources paced by their consumer (a simulated
+    /// camera with pace=demand); a real camera would drop in its driver instead.
+    public var lossless = false
+    /// Stop after this long streaming (benchmarks); nil runs until stopped.
+    public var durationSeconds: Double?
+
+    public init() {}
+}
+
+/// What a live session did, for a summary line and for benchmarks.
+public struct LiveReport: Sendable {
+    public enum Ending: Equatable, Sendable {
+        /// The caller asked it to stop (Ctrl-C).
+        case stopped
+        /// The stream ended (a simulated camera at the end of its video).
+        case ended
+        /// `durationSeconds` passed.
+        case timeUp
+        case failed(CameraError)
+    }
+
+    public var ending = Ending.stopped
+    public var format: CaptureFormat?
+    /// Frames the capture thread got from the driver.
+    public var framesCaptured = 0
+    /// Frames vision processed.
+    public var framesProcessed = 0
+    /// Frames replaced in the hand-over slot because vision was still busy.
+    public var framesDropped = 0
+    /// Frames the driver skipped (no free buffer), and corrupt ones it handed back unread.
+    public var driverDrops = 0
+    public var corruptFrames = 0
+    public var reconnects = 0
+    /// From the driver's capture timestamp to the record being published, in milliseconds.
+    public var latency = LatencyHistogram()
+    /// Vision and metrics alone, per frame.
+    public var processing = LatencyHistogram()
+    /// From the capture timestamp to vision starting on the frame: the cost of capture and hand-over.
+    public var handOver = LatencyHistogram()
+    /// CPU time of the capture thread (poll, dequeue, copying luma out, re-queue), seconds.
+    public var captureThreadCPUSeconds = 0.0
+    public var stats = SessionStats()
+    /// Wall time spent streaming.
+    public var streamingSeconds = 0.0
+
+    public var capturedFps: Double { streamingSeconds > 0 ? Double(framesCaptured) / streamingSeconds : 0 }
+}
+
+/// Live capture: a capture thread takes frames from the camera as they come, a serial vision queue
+/// processes the newest one whenever it is free, and frames it had no time for are dropped and counted,
+/// never queued. The vision queue owns the frame processor (and so every dlib/OpenCV handle): it is
+/// created on that queue and used only there.
+///
+/// `run` blocks its calling thread, which becomes the capture thread.
+// @unchecked Sendable: the vision queue's blocks capture `self`. Each mutable field has one owner: the
+// camera and `captureReport` belong to the thread inside `run`, the processor, `visionReport` and the
+// callbacks to the vision queue; `run` reads the vision side only after draining that queue with `sync`.
+public final class LiveSession: @unchecked Sendable {
+    public let camera: V4L2Camera
+    public let options: LiveOptions
+    private let visionQueue = DispatchQueue(label: "gazetop.vision", qos: .userInteractive)
+    private let makeProcessor: @Sendable () -> any FrameProcessing
+    private var processor: (any FrameProcessing)?
+    private var visionReport = LiveReport()
+    private var onRecord: (FrameRecord) -> Void = { _ in }
+    private let slot: NewestFrameSlot
+
+    /// - Parameter makeProcessor: builds the per-frame path; called once, on the vision queue.
+    public init(camera: V4L2Camera, options: LiveOptions, makeProcessor: @escaping @Sendable () -> any FrameProcessing) {
+        self.camera = camera
+        self.options = options
+        self.makeProcessor = makeProcessor
+        slot = NewestFrameSlot(lossless: options.lossless)
+    }
+
+    /// Opens and configures the camera, streams until stopped, the stream ends or it fails, and releases
+    /// the camera. Setup failures (no camera, permission, busy, unsupported format) are thrown; a failure
+    /// mid-stream ends the session and is reported in `LiveReport.ending`, with what was recorded so far.
+    ///
+    /// - Parameters:
+    ///   - onRecord: called on the vision queue with each frame's record, in order.
+    ///   - onEvent: called on the capture thread with one line for people (unplugged, reconnected).
+    ///   - shouldStop: polled about ten times a second.
+    public func run(onRecord: @escaping (FrameRecord) -> Void, onEvent: (String) -> Void = { _ in },
+                    shouldStop: () -> Bool) throws(CameraError) -> LiveReport {
+        self.onRecord = onRecord
+        visionQueue.sync { processor = makeProcessor() }
+        defer { camera.close() }
+        try startCamera()
+        var report = LiveReport()
+        report.format = camera.format
+        report.ending = capture(&report, onEvent: onEvent, shouldStop: shouldStop)
+        camera.stop()
+        visionQueue.sync {} // every frame put has been processed
+        report.framesProcessed = visionReport.framesProcessed
+        report.latency = visionReport.latency
+        report.processing = visionReport.processing
+        report.handOver = visionReport.handOver
+        report.stats = visionReport.stats
+        report.framesDropped = slot.dropped
+        report.driverDrops = camera.driverDrops
+        report.corruptFrames = camera.corruptFrames
+        return report
+    }
+
+    private func startCamera() throws(CameraError) {
+        try camera.open()
+        if options.refuseVirtual, let info = camera.info, info.isVirtual {
+            throw .virtualCamera(path: camera.path, driver: info.driver)
+        }
+        try camera.configure(options.request)
+        try camera.start()
+    }
+
+    /// The capture loop. Returns why it ended.
+    private func capture(_ report: inout LiveReport, onEvent: (String) -> Void, shouldStop: () -> Bool)
+        -> LiveReport.Ending {
+        let started = CaptureClock.nowMs()
+        let startedCPU = CaptureClock.threadCPUUs()
+        var lastFrameMs = started
+        defer {
+            report.streamingSeconds = (CaptureClock.nowMs() - started) / 1000
+            report.captureThreadCPUSeconds = Double(CaptureClock.threadCPUUs() - startedCPU) / 1e6
+        }
+        while true {
+            if shouldStop() { return .stopped }
+            let now = CaptureClock.nowMs()
+            if let limit = options.durationSeconds, now - started >= limit * 1000 { return .timeUp }
+            do throws(CameraError) {
+                switch try camera.read(waitMs: 100) {
+                case .frame(let frame):
+                    lastFrameMs = CaptureClock.nowMs()
+                    report.framesCaptured += 1
+                    let (startVision, put) = slot.put(frame, shouldStop: shouldStop)
+                    if !put { return .stopped }
+                    if startVision { visionQueue.async { self.drain() } }
+                case .waiting:
+                    if now - lastFrameMs > options.frameTimeoutSeconds * 1000 {
+                        throw .timeout(path: camera.path, seconds: options.frameTimeoutSeconds)
+                    }
+                case .ended:
+                    return .ended
+                }
+            } catch {
+                guard case .unplugged = error, options.reconnect else { return .failed(error) }
+                onEvent("\(camera.path) went away; waiting for it to come back (Ctrl-C to stop)")
+                camera.close()
+                if let failure = reconnect(shouldStop: shouldStop) { return failure }
+                report.reconnects += 1
+                lastFrameMs = CaptureClock.nowMs()
+                onEvent("\(camera.path) is back; streaming again")
+            }
+        }
+    }
+
+    /// Tries to open the camera again until it works; nil when it does, the ending otherwise.
+    private func reconnect(shouldStop: () -> Bool) -> LiveReport.Ending? {
+        while true {
+            var remainingMs = options.reconnectIntervalMs
+            while remainingMs > 0 {
+                if shouldStop() { return .stopped }
+                usleep(UInt32(min(remainingMs, 100)) * 1000)
+                remainingMs -= 100
+            }
+            do throws(CameraError) {
+                try startCamera()
+                return nil
+            } catch {
+                camera.close()
+                switch error {
+                case .noCamera, .unplugged, .busy: continue // not back yet, or still settling
+                default: return .failed(error)
+                }
+            }
+        }
+    }
+
+    /// Runs on the vision queue: processes the newest frame until there is none.
+    private func drain() {
+        guard let processor else { return }
+        while let frame = slot.take() {
+            if let captured = frame.captureMs { visionReport.handOver.add(CaptureClock.nowMs() - captured) }
+            let record = processor.process(frame)
+            let doneMs = CaptureClock.nowMs()
+            visionReport.framesProcessed += 1
+            if let captured = frame.captureMs { visionReport.latency.add(doneMs - captured) }
+            visionReport.processing.add(record.ms)
+            visionReport.stats.add(record)
+            onRecord(record)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Capture
+import Monitor
+
+/// Which camera to open and how: shared by every command that streams live.
+struct CameraOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "A V4L2 device, or sim:VIDEO[?options] for a simulated camera (see below).",
+        discussion: "Default: the first capture device that is not a virtual camera, else the first one.",
+        valueName: "path"))
+    var device: String?
+
+    @Option(name: .long, help: ArgumentHelp("Picture size to ask the camera for.", valueName: "WxH"))
+    var size = "640x480"
+
+    @Option(name: .long, help: ArgumentHelp("Frame rate to ask the camera for.", valueName: "fps"))
+    var fps = 30.0
+
+    @Option(name: .long, help: ArgumentHelp("Fail when no frame comes for this long.", valueName: "seconds"))
+    var timeout = 5.0
+
+    @Flag(name: .long, help: "When the camera goes away, wait for it to come back instead of stopping.")
+    var reconnect = false
+
+    @Flag(name: .customLong("real-camera"), help: "Refuse a virtual camera (v4l2loopback, OBS, vivid, sim:).")
+    var realCamera = false
+
+    @Flag(name: .long, help: "With sim:, play the video again from the start when it ends.")
+    var loop = false
+
+    func validate() throws {
+        guard SimulatedCameraConfig.size(size) != nil else {
+            throw ValidationError("--size wants WIDTHxHEIGHT with an even width, like 640x480")
+        }
+        guard fps > 0 && fps <= 1000 else { throw ValidationError("--fps must be above 0") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be above 0") }
+        if let device, SimulatedCameraConfig.isSimulated(device) {
+            do { _ = try SimulatedCameraConfig(parsing: device) } catch { throw ValidationError(error.description) }
+        } else if loop {
+            throw ValidationError("--loop goes with --device sim:VIDEO")
+        }
+    }
+
+    var liveOptions: LiveOptions {
+        var o = LiveOptions()
+        let s = SimulatedCameraConfig.size(size)!
+        o.request = CaptureRequest(width: s.width, height: s.height, fps: fps)
+        o.frameTimeoutSeconds = timeout
+        o.reconnect = reconnect
+        o.refuseVirtual = realCamera
+        return o
+    }
+
+    /// The camera to stream from; for sim:, also the simulated device (for its counters).
+    func camera() throws(CommandFailure) -> (V4L2Camera, SimulatedV4L2Device?) {
+        if let device, SimulatedCameraConfig.isSimulated(device) {
+            var config: SimulatedCameraConfig
+            do { config = try SimulatedCameraConfig(parsing: device) } catch { throw CommandFailure(.input, "\(error)") }
+            config.loops = config.loops || loop
+            let simulator: SimulatedV4L2Device
+            do { simulator = try SimulatedV4L2Device(config: config) } catch { throw CommandFailure(.input, "\(error)") }
+            return (V4L2Camera(path: device, driver: simulator), simulator)
+        }
+        if let device { return (V4L2Camera(path: device), nil) }
+        guard let found = DeviceList.defaultCamera(DeviceList.scan(DeviceList.nodePaths())) else {
+            throw CommandFailure(CameraError.noCamera(path: nil))
+        }
+        return (V4L2Camera(path: found.path), nil)
+    }
+
+    /// Help text for the sim: syntax, shared by the commands that take --device.
+    static let simulatorHelp = """
+        Simulated camera: --device sim:VIDEO[?key=value&...] streams a video file through a software V4L2
+        device, at the video's own rate, so the live path can be tried without a camera. Keys:
+          formats=YUYV,MJPG,GREY  formats offered, in order (default YUYV,MJPG; an unreadable one such as
+                                  H264 is refused with exit 10)
+          sizes=640x480,320x240   sizes offered (default: the video's own, 640x480, 320x240)
+          fps=N                   serve N frames per second instead of the video's rate
+          pace=realtime|demand    demand: a frame is ready whenever a buffer is free (nothing dropped; tests)
+          fail=busy|permission|missing   fail at open (exit 9, 8, 6)
+          unplug-after=N          the device disappears after N frames (exit 11, or --reconnect)
+          replug-after-ms=MS      ...and comes back MS milliseconds later
+          stall-after=N           no frame after the Nth (exit 12 after --timeout)
+          loop                    same as --loop
+        """
+
+    static let exitCodesHelp = """
+        Exit status: 0 stopped (Ctrl-C) or the simulated video ended; 3 unreadable video for sim:; 4 model
+        missing; 5 output not written; 6 no camera (or another camera failure); 8 permission denied (join the
+        'video' group); 9 camera busy (another program holds it); 10 no supported format; 11 camera unplugged;
+        12 no frame within --timeout.
+        """
+}

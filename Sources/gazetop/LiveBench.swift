@@ -1,0 +1,184 @@
+import ArgumentParser
+import Capture
+import Dispatch
+import GazeCore
+import Glibc
+import Monitor
+import Vision
+
+/// Measures the live path end to end: capture, hand-over, vision, record. Returns the report text.
+///
+/// With a `sim:` device the simulator serves at `fps` (the video sped up or slowed down as needed) and
+/// loops. Its decoding and encoding are done before the timed run (every frame pre-encoded in the
+/// negotiated format); its remaining work during the run, copying each frame into a driver buffer, is timed
+/// on the thread that does it and reported apart from gazetop's own CPU. CPU and memory are sampled from
+/// `warmUpSeconds` into the stream to its end; latency and drops cover the whole run.
+func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640, height: Int = 480,
+                  model: FaceModel, config: GazeConfig = GazeConfig(), warmUpSeconds: Double = 2,
+                  shouldStop: @escaping () -> Bool = { false }) throws(CommandFailure) -> String {
+    var options = LiveOptions()
+    options.request = CaptureRequest(width: width, height: height, fps: fps)
+    options.durationSeconds = seconds
+    var lines: [String] = []
+    let camera: V4L2Camera
+    var simulator: SimulatedV4L2Device?
+    if SimulatedCameraConfig.isSimulated(device) {
+        var sim: SimulatedCameraConfig
+        do { sim = try SimulatedCameraConfig(parsing: device) } catch { throw CommandFailure(.input, "\(error)") }
+        sim.fps = sim.fps ?? fps
+        sim.loops = true
+        let device: SimulatedV4L2Device
+        do { device = try SimulatedV4L2Device(config: sim) } catch { throw CommandFailure(.input, "\(error)") }
+        guard let format = FormatNegotiation.choose(from: device.offered, for: options.request) else {
+            throw CommandFailure(CameraError.unsupportedFormat(path: sim.video, offered: sim.formats.map(\.description)))
+        }
+        do { try device.prepare(fourcc: format.fourcc, width: format.width, height: format.height) } catch {
+            throw CommandFailure(.input, "\(error)")
+        }
+        let c = device.counters
+        lines.append("simulator: \(sim.video) at \(fixed(sim.fps!, 1)) fps, looped; pre-encoded as \(format.fourcc) "
+                     + "\(format.width)x\(format.height) before the run: \(mb(c.preparedBytes)) in \(fixed(c.preparationMs / 1000, 1)) s")
+        simulator = device
+        camera = V4L2Camera(path: device.config.video, driver: device)
+    } else {
+        camera = V4L2Camera(path: device)
+    }
+
+    let handOver = ModelHandOver(model)
+    let session = LiveSession(camera: camera, options: options) { FramePipeline(model: handOver.take(), config: config) }
+    let sampler = ResourceSampler(warmUpSeconds: warmUpSeconds, simulator: simulator)
+    let report: LiveReport
+    do throws(CameraError) {
+        report = try session.run(onRecord: { _ in sampler.tick() }, shouldStop: shouldStop)
+    } catch {
+        throw CommandFailure(error)
+    }
+    if case .failed(let error) = report.ending { throw CommandFailure(error) }
+    let end = ResourceSampler.Sample.now(simulator)
+
+    lines.insert("live bench: \(device) -> \(report.format?.description ?? "?"), \(fixed(report.streamingSeconds, 1)) s", at: 0)
+    lines.append("frames: \(report.framesCaptured) captured (\(fixed(report.capturedFps, 1)) fps), "
+                 + "\(report.framesProcessed) processed, \(report.framesDropped) dropped for lack of processing time, "
+                 + "\(report.driverDrops) skipped by the driver")
+    lines.append("latency capture->record: median \(fixed(report.latency.medianMs, 2)) ms, p99 \(fixed(report.latency.p99Ms, 2)) ms, "
+                 + "max \(fixed(report.latency.maxMs, 2)) ms")
+    lines.append("capture+hand-over (capture timestamp to vision start): median \(fixed(report.handOver.medianMs, 2)) ms, "
+                 + "p99 \(fixed(report.handOver.p99Ms, 2)) ms; capture thread CPU "
+                 + "\(fixed(100 * report.captureThreadCPUSeconds / max(report.streamingSeconds, 1e-3), 2))% of one core")
+    lines.append("vision+metrics per frame: median \(fixed(report.processing.medianMs, 2)) ms, p99 \(fixed(report.processing.p99Ms, 2)) ms")
+    if let start = sampler.start {
+        let wallS = (end.wallMs - start.wallMs) / 1000
+        let cpuS = Double(end.cpuUs - start.cpuUs) / 1e6
+        let simS = Double(end.simulatorUs - start.simulatorUs) / 1e6
+        let ownPct = 100 * (cpuS - simS) / wallS
+        lines.append("CPU from \(fixed(warmUpSeconds, 0)) s to the end (\(fixed(wallS, 1)) s): gazetop \(fixed(ownPct, 1))% of one core"
+                     + (simulator != nil ? " + simulator \(fixed(100 * simS / wallS, 2))% (buffer copies, timed apart)" : ""))
+        lines.append("RSS: \(mb(start.rssBytes)) at \(fixed(warmUpSeconds, 0)) s, \(mb(end.rssBytes)) at the end, "
+                     + "max \(mb(sampler.maxRss)) (of which the simulator's pre-encoded frames: \(mb(simulator?.counters.preparedBytes ?? 0)))")
+    } else {
+        lines.append("CPU and RSS: not sampled (the run was shorter than the \(fixed(warmUpSeconds, 0)) s warm-up)")
+    }
+    return lines.joined(separator: "\n")
+}
+
+private func fixed(_ v: Double, _ places: Int) -> String { RecordEncoding.num(v, places) }
+private func mb(_ bytes: Int) -> String { fixed(Double(bytes) / 1_048_576, 1) + " MB" }
+
+/// Samples CPU time and resident memory from the vision queue as records come out.
+// @unchecked Sendable: `tick` runs only on the vision queue; the caller reads `start` and `maxRss` after
+// `LiveSession.run` has drained that queue.
+final class ResourceSampler: @unchecked Sendable {
+    struct Sample {
+        var wallMs: Double
+        var cpuUs: Int64
+        var simulatorUs: Int64
+        var rssBytes: Int
+
+        static func now(_ simulator: SimulatedV4L2Device?) -> Sample {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            let cpu = Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
+                + Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+            return Sample(wallMs: CaptureClock.nowMs(), cpuUs: cpu, simulatorUs: simulator?.counters.workUs ?? 0,
+                          rssBytes: residentBytes())
+        }
+
+        /// Resident set size, from the second field of /proc/self/statm (in pages).
+        static func residentBytes() -> Int {
+            guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
+            let fields = String(cString: line).split(separator: " ").compactMap { Int($0) }
+            return fields.count >= 2 ? fields[1] * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+        }
+    }
+
+    let warmUpSeconds: Double
+    let simulator: SimulatedV4L2Device?
+    private(set) var start: Sample?
+    private(set) var maxRss = 0
+    private var firstMs: Double?
+    private var lastRssMs = 0.0
+
+    init(warmUpSeconds: Double, simulator: SimulatedV4L2Device?) {
+        self.warmUpSeconds = warmUpSeconds
+        self.simulator = simulator
+    }
+
+    func tick() {
+        let now = CaptureClock.nowMs()
+        let first = firstMs ?? now
+        firstMs = first
+        if start == nil, now - first >= warmUpSeconds * 1000 { start = .now(simulator) }
+        if now - lastRssMs >= 1000 {
+            lastRssMs = now
+            maxRss = max(maxRss, Sample.residentBytes())
+        }
+    }
+}
+
+/// `gazetop live-bench`: the live benchmark on its own, until `gazetop bench --live` calls
+/// `runLiveBench` itself.
+struct LiveBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live-bench",
+        abstract: "Measure the live path: drops, capture-to-record latency, CPU and memory.",
+        shouldDisplay: false
+    )
+
+    @Option(name: .long, help: ArgumentHelp("A camera, or sim:VIDEO (served at --fps, looped).", valueName: "path"))
+    var device = "sim:" + LiveBenchCommand.defaultVideo
+
+    @Option(name: .long, help: "Seconds to stream.")
+    var seconds = 60.0
+
+    @Option(name: .long, help: "Frame rate to ask for (and, for sim:, to serve at).")
+    var fps = 30.0
+
+    @Option(name: .long, help: ArgumentHelp("Picture size.", valueName: "WxH"))
+    var size = "640x480"
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var tuning: TuningOptions
+
+    static var defaultVideo: String {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3) // Sources/gazetop/LiveBench.swift
+        return parts.joined(separator: "/") + "/../shared/data/videos/video00.mp4"
+    }
+
+    func validate() throws {
+        guard SimulatedCameraConfig.size(size) != nil else { throw ValidationError("--size wants WIDTHxHEIGHT, like 640x480") }
+        guard seconds > 0, fps > 0 else { throw ValidationError("--seconds and --fps must be above 0") }
+    }
+
+    func run() throws {
+        try failing {
+            let s = SimulatedCameraConfig.size(size)!
+            let interrupt = InterruptFlag()
+            print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
+                                   model: try modelOptions.load(), config: tuning.config, shouldStop: { interrupt.raised }))
+        }
+    }
+}

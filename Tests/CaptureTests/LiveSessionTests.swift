@@ -1,0 +1,165 @@
+import Capture
+import GazeCore
+import Glibc
+import Monitor
+import Synchronization
+import Testing
+import Vision
+
+/// A stand-in for vision with a known cost per frame, for testing the queueing on its own.
+final class SleepingProcessor: FrameProcessing {
+    let sleepMs: Int
+    init(sleepMs: Int) { self.sleepMs = sleepMs }
+
+    func process(_ frame: Frame) -> FrameRecord {
+        if sleepMs > 0 { usleep(UInt32(sleepMs * 1000)) }
+        return FrameRecord(t: frame.timeMs, earLeft: nil, earRight: nil, blink: false, eyeContact: false,
+                           eyeContactPct: 0, gazeVector: nil, conf: 0, frame: frame.sequence, face: false, faces: 0,
+                           blinkCount: 0, eyes: .unknown, headPose: nil, pupilLeft: nil, pupilRight: nil,
+                           ms: Double(sleepMs), raw: nil)
+    }
+}
+
+/// The landmark model, loaded once for the whole test process (about 2 s).
+// @unchecked Sendable: the suite using it is serialized, and each test's pipeline uses it only on that
+// session's vision queue, one session at a time.
+final class SharedModel: @unchecked Sendable {
+    static let shared = SharedModel()
+    let model: FaceModel?
+    private init() { model = try? FaceModel() }
+}
+
+@Suite(.serialized, .enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)))
+struct LiveSessionTests {
+    func session(_ sim: String, sleepMs: Int = 0, configure: (inout LiveOptions) -> Void = { _ in })
+        throws -> (LiveSession, SimulatedV4L2Device) {
+        let (device, camera) = try simulated(sim)
+        var options = LiveOptions()
+        options.request = CaptureRequest(width: 320, height: 240, fps: 30)
+        configure(&options)
+        return (LiveSession(camera: camera, options: options) { SleepingProcessor(sleepMs: sleepMs) }, device)
+    }
+
+    func expectReleased(_ device: SimulatedV4L2Device, sourceLocation: SourceLocation = #_sourceLocation) {
+        let c = device.counters
+        #expect(c.openDescriptors == 0 && c.mappedBuffers == 0 && c.allocatedBuffers == 0,
+                "camera not fully released: \(c)", sourceLocation: sourceLocation)
+    }
+
+    var clipFrames: Int { (try? VideoFileSource(path: TestData.zjuClip).expectedFrameCount) ?? -1 }
+
+    @Test func slowVisionDropsStaleFramesInsteadOfQueueingThem() throws {
+        // 120 frames a second against 25 ms of vision: most frames cannot be processed.
+        let (live, device) = try session("formats=GREY&fps=120&loop", sleepMs: 25) { $0.durationSeconds = 1.5 }
+        let report = try live.run(onRecord: { _ in }, shouldStop: { false })
+        #expect(report.ending == .timeUp)
+        #expect(report.framesCaptured > 120, "the camera kept its rate: \(report.framesCaptured)")
+        #expect(report.framesProcessed + report.framesDropped == report.framesCaptured)
+        #expect(report.framesDropped > report.framesCaptured / 2)
+        #expect(report.driverDrops == 0, "capture never fell behind the driver")
+        // Only the newest frame waits, so no frame waits longer than one frame of vision and a little.
+        #expect(report.handOver.p99Ms < 25 + 15, "waited \(report.handOver.p99Ms) ms")
+        expectReleased(device)
+    }
+
+    @Test func losslessModeProcessesEveryFrameOfAConsumerPacedCamera() throws {
+        let (live, device) = try session("formats=YUYV&pace=demand", sleepMs: 1) { $0.lossless = true }
+        var frames: [Int] = []
+        let report = try live.run(onRecord: { frames.append($0.frame) }, shouldStop: { false })
+        #expect(report.ending == .ended)
+        #expect(frames == Array(0..<clipFrames))
+        #expect(report.framesDropped == 0 && report.framesProcessed == clipFrames)
+        expectReleased(device)
+    }
+
+    @Test func aStalledCameraTimesOut() throws {
+        let (live, device) = try session("formats=GREY&stall-after=3") { $0.frameTimeoutSeconds = 0.3 }
+        let report = try live.run(onRecord: { _ in }, shouldStop: { false })
+        #expect(report.ending == .failed(.timeout(path: live.camera.path, seconds: 0.3)))
+        #expect(report.framesProcessed == 3)
+        expectReleased(device)
+    }
+
+    @Test func anUnpluggedCameraEndsTheSessionWithWhatItHad() throws {
+        let (live, device) = try session("formats=GREY&pace=demand&unplug-after=10") { $0.lossless = true }
+        let report = try live.run(onRecord: { _ in }, shouldStop: { false })
+        #expect(report.ending == .failed(.unplugged(path: live.camera.path)))
+        #expect(report.framesProcessed == 10)
+        expectReleased(device)
+    }
+
+    @Test func reconnectsWhenTheCameraComesBack() throws {
+        let (live, device) = try session("formats=GREY&pace=demand&unplug-after=10&replug-after-ms=300") {
+            $0.lossless = true
+            $0.reconnect = true
+            $0.reconnectIntervalMs = 100
+        }
+        var events: [String] = []
+        var frames: [Int] = []
+        let report = try live.run(onRecord: { frames.append($0.frame) }, onEvent: { events.append($0) },
+                                  shouldStop: { false })
+        #expect(report.ending == .ended)
+        #expect(report.reconnects == 1)
+        #expect(events.count == 2)
+        #expect(frames == Array(0..<clipFrames), "no frame lost or repeated across the reconnect")
+        expectReleased(device)
+    }
+
+    @Test func stoppingMidStreamReleasesTheCamera() throws {
+        let (live, device) = try session("formats=YUYV&loop")
+        let processed = Mutex(0)
+        let report = try live.run(onRecord: { _ in processed.withLock { $0 += 1 } },
+                                  shouldStop: { processed.withLock { $0 } >= 5 })
+        #expect(report.ending == .stopped)
+        #expect(report.framesProcessed >= 5)
+        expectReleased(device)
+    }
+
+    @Test(arguments: [
+        ("fail=busy", CameraError.busy(path: "")),
+        ("fail=permission", CameraError.permissionDenied(path: "")),
+        ("formats=MJPG,H264&fail=missing", CameraError.noCamera(path: "")),
+        ("formats=H264", CameraError.unsupportedFormat(path: "", offered: ["H264"])),
+    ])
+    func setupFailuresAreThrownWithNothingHeld(option: String, expected: CameraError) throws {
+        let (live, device) = try session(option)
+        do {
+            _ = try live.run(onRecord: { _ in }, shouldStop: { false })
+            Issue.record("expected \(expected)")
+        } catch {
+            switch (error, expected) {
+            case (.busy, .busy), (.permissionDenied, .permissionDenied), (.noCamera, .noCamera),
+                 (.unsupportedFormat, .unsupportedFormat): break
+            default: Issue.record("got \(error), expected \(expected)")
+            }
+        }
+        expectReleased(device)
+    }
+
+    @Test(arguments: ["GREY", "YUYV"])
+    func aSimulatedCameraGivesTheSameBlinksAsAnalyzingTheFile(format: String) throws {
+        guard let model = SharedModel.shared.model else {
+            Issue.record("the landmark model did not load (install libdlib-data)")
+            return
+        }
+        let file = FileAnalyzer(pipeline: FramePipeline(model: model))
+        var fileRecords: [FrameRecord] = []
+        let fileStats = try file.run(VideoFileSource(path: TestData.zjuClip), onRecord: { fileRecords.append($0) })
+
+        let (device, camera) = try simulated("formats=\(format)&pace=demand")
+        var options = LiveOptions()
+        options.request = CaptureRequest(width: 320, height: 240, fps: 30)
+        options.lossless = true
+        let shared = SharedModel.shared
+        let live = LiveSession(camera: camera, options: options) { FramePipeline(model: shared.model!) }
+        var liveRecords: [FrameRecord] = []
+        let report = try live.run(onRecord: { liveRecords.append($0) }, shouldStop: { false })
+
+        #expect(report.framesDropped == 0 && report.driverDrops == 0, "every frame must reach vision")
+        #expect(fileStats.blinkCount > 0, "the clip has blinks, so the comparison means something")
+        #expect(report.stats.blinkCount == fileStats.blinkCount)
+        #expect(liveRecords.map(\.blink) == fileRecords.map(\.blink))
+        #expect(liveRecords.map(\.frame) == fileRecords.map(\.frame))
+        expectReleased(device)
+    }
+}
