@@ -42,7 +42,7 @@ public enum CameraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unplugged(let path):
             "\(path) went away (camera unplugged?); stopped"
         case .timeout(let path, let seconds):
-            "no frame from \(path) within \(RateText.seconds(seconds)) s; is the camera covered by another program or stalled?"
+            "no frame from \(path) within \(RateText.seconds(seconds)) s: the camera stalled"
         case .failed(let path, let call, let errno):
             "\(call) on \(path) failed: \(errno)"
         case .badFrame(let path, let reason):

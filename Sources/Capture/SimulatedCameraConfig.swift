@@ -41,6 +41,7 @@ public struct SimulatedCameraConfig: Equatable, Sendable {
     /// Why a `sim:` value could not be read; one line for people.
     public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Reads `sim:VIDEO?key=value&...`. The video path is everything up to the first `?`.

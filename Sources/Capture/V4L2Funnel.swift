@@ -3,19 +3,25 @@ import Glibc
 /// An open V4L2 node and the one funnel every request to it goes through (after v4l-utils' `xioctl`):
 /// `EINTR` is retried, `ENODEV` means the camera left, and every other errno becomes a typed error naming
 /// the call. Errnos that can only mean a bug in gazetop (`EBADF`, `EFAULT`) stop the program on the spot.
-struct V4L2Funnel {
-    let driver: any V4L2Driver
-    let fd: Int32
-    let path: String
+public struct V4L2Funnel: Sendable {
+    public let driver: any V4L2Driver
+    public let fd: Int32
+    public let path: String
+
+    public init(driver: any V4L2Driver, fd: Int32, path: String) {
+        self.driver = driver
+        self.fd = fd
+        self.path = path
+    }
 
     /// Sends `request` with `argument` in and out.
-    func call<T>(_ request: V4L2Request, _ argument: inout T) throws(CameraError) {
+    public func call<T>(_ request: V4L2Request, _ argument: inout T) throws(CameraError) {
         _ = try call(request, &argument, expecting: [])
     }
 
     /// Like `call`, but hands back instead of throwing the errnos listed in `expected` (`EINVAL` at the end
     /// of an enumeration, `EAGAIN` from a non-blocking `DQBUF`); nil on success.
-    func call<T>(_ request: V4L2Request, _ argument: inout T, expecting expected: Set<Errno>) throws(CameraError)
+    public func call<T>(_ request: V4L2Request, _ argument: inout T, expecting expected: Set<Errno>) throws(CameraError)
         -> Errno? {
         while true {
             var failure: Errno?
@@ -34,7 +40,7 @@ struct V4L2Funnel {
     }
 
     /// What an errno from `call` means for people. Shared by open, mmap and poll, which fail the same ways.
-    static func error(_ failure: Errno, call: String, path: String) -> CameraError {
+    public static func error(_ failure: Errno, call: String, path: String) -> CameraError {
         switch failure.rawValue {
         case EBADF, EFAULT:
             fatalError("\(call) on \(path): \(failure) can only be a bug in gazetop")
@@ -54,7 +60,7 @@ struct V4L2Funnel {
     }
 
     /// Opens `path` non-blocking (frames are waited for with `poll`, so Ctrl-C and timeouts stay responsive).
-    static func open(_ path: String, driver: any V4L2Driver) throws(CameraError) -> V4L2Funnel {
+    public static func open(_ path: String, driver: any V4L2Driver) throws(CameraError) -> V4L2Funnel {
         while true {
             do throws(Errno) {
                 let fd = try driver.open(path, flags: O_RDWR | O_NONBLOCK | O_CLOEXEC)
@@ -68,7 +74,7 @@ struct V4L2Funnel {
     }
 
     /// Closes the descriptor; a failure to close is not worth stopping for, but EINTR must not leak it.
-    func close() {
+    public func close() {
         do throws(Errno) {
             try driver.close(fd)
         } catch {

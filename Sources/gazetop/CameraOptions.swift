@@ -68,26 +68,27 @@ struct CameraOptions: ParsableArguments {
         return (V4L2Camera(path: found.path), nil)
     }
 
-    /// Help text for the sim: syntax, shared by the commands that take --device.
+    /// Help text for the sim: syntax, shared by the commands that take --device. Paragraphs are single
+    /// lines (the help formatter wraps them); table rows stay under 80 columns.
     static let simulatorHelp = """
-        Simulated camera: --device sim:VIDEO[?key=value&...] streams a video file through a software V4L2
-        device, at the video's own rate, so the live path can be tried without a camera. Keys:
-          formats=YUYV,MJPG,GREY  formats offered, in order (default YUYV,MJPG; an unreadable one such as
-                                  H264 is refused with exit 10)
-          sizes=640x480,320x240   sizes offered (default: the video's own, 640x480, 320x240)
-          fps=N                   serve N frames per second instead of the video's rate
-          pace=realtime|demand    demand: a frame is ready whenever a buffer is free (nothing dropped; tests)
+        Simulated camera: --device sim:VIDEO[?key=value&...] streams a video file through a software \
+        V4L2 device at the video's own rate, so the live path can be tried without a camera. Keys:
+          formats=YUYV,MJPG,GREY   formats offered, in order (default YUYV,MJPG);
+                                   an unreadable one (H264) is refused, exit 10
+          sizes=640x480,320x240    sizes offered (default: own, 640x480, 320x240)
+          fps=N                    serve N frames per second, not the video's rate
+          pace=realtime|demand     demand: next frame once the last was taken (tests)
           fail=busy|permission|missing   fail at open (exit 9, 8, 6)
-          unplug-after=N          the device disappears after N frames (exit 11, or --reconnect)
-          replug-after-ms=MS      ...and comes back MS milliseconds later
-          stall-after=N           no frame after the Nth (exit 12 after --timeout)
-          loop                    same as --loop
+          unplug-after=N           the device disappears after N frames (exit 11)
+          replug-after-ms=MS       ...and comes back MS milliseconds later
+          stall-after=N            no frame after the Nth (exit 12 after --timeout)
+          loop                     same as --loop
         """
 
     static let exitCodesHelp = """
-        Exit status: 0 stopped (Ctrl-C) or the simulated video ended; 3 unreadable video for sim:; 4 model
-        missing; 5 output not written; 6 no camera (or another camera failure); 8 permission denied (join the
-        'video' group); 9 camera busy (another program holds it); 10 no supported format; 11 camera unplugged;
-        12 no frame within --timeout.
+        Exit status: 0 stopped by Ctrl-C, or the simulated video ended; 3 unreadable video for sim:; \
+        4 model missing; 5 output not written; 6 no camera (or another camera failure); 8 permission \
+        denied (join the 'video' group); 9 camera busy (another program holds it); 10 no supported \
+        format; 11 camera unplugged; 12 no frame within --timeout.
         """
 }

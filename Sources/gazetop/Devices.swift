@@ -7,12 +7,12 @@ struct Devices: ParsableCommand {
         commandName: "devices",
         abstract: "List capture devices with their formats, frame sizes and frame rates.",
         discussion: """
-            Looks at every /dev/video* node (or the nodes given) and lists those that capture video, with
-            card name, driver, bus and what they offer. Metadata-only nodes are left out. Virtual cameras
-            (v4l2loopback, OBS, vivid, sim:) are marked VIRTUAL ("virtual": true in JSON); monitor
+            Looks at every /dev/video* node (or the nodes given) and lists those that capture video, with \
+            card name, driver, bus and what they offer. Metadata-only nodes are left out. Virtual cameras \
+            (v4l2loopback, OBS, vivid, sim:) are marked VIRTUAL ("virtual": true in JSON); monitor \
             --real-camera refuses them. A node that cannot be opened is listed with the reason.
 
-            With no capture device: one line and exit 6; with --json, an empty array `[]` and exit 0.
+            With no capture device: one line and exit 6; with --json, an empty array [] and exit 0.
             """
     )
 

@@ -10,13 +10,13 @@ struct Monitor: ParsableCommand {
         commandName: "monitor",
         abstract: "Watch the camera live (the default command).",
         discussion: """
-            Opens the camera, negotiates the closest format it offers to --size and --fps (GREY or YUYV
-            preferred: their luma needs no decoding; MJPEG is decoded, at reduced scale when that is enough),
-            and processes the newest frame whenever vision is free; frames it had no time for are dropped and
-            counted, never queued. For now every processed frame is written as a JSON Lines record (the same
-            records as `analyze`) to stdout or --output; a terminal dashboard will become the default later,
-            and --json will keep this mode for scripts. Ctrl-C stops streaming, releases the camera and
-            writes the output.
+            Opens the camera, negotiates the closest format it offers to --size and --fps (GREY or YUYV \
+            preferred: their luma needs no decoding; MJPEG is decoded, at reduced scale when that is \
+            enough), and processes the newest frame whenever vision is free; frames it had no time for are \
+            dropped and counted, never queued. For now every processed frame is written as a JSON Lines \
+            record (the same records as `analyze`) to stdout or --output; a terminal dashboard will become \
+            the default later, and --json will keep this mode for scripts. Ctrl-C stops streaming, \
+            releases the camera and writes the output.
 
             \(CameraOptions.simulatorHelp)
 

@@ -1,4 +1,4 @@
-@testable import Capture
+import Capture
 import CV4L2
 import Glibc
 import Testing
