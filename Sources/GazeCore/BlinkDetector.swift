@@ -82,6 +82,7 @@ public struct BlinkDetector: Sendable {
     private var irisLevel: OpenEyeLevel
     private var closure: Closure?
     private var lastSeenMs: Double?
+    private var lastFrameMs: Double?
     private var frameIntervalMs: Double?
     /// Blinks judged so far.
     public private(set) var count = 0
@@ -113,10 +114,13 @@ public struct BlinkDetector: Sendable {
 
     /// Feeds one frame, in stream order; `openness` is nil when there are no eyes to measure.
     public mutating func update(timeMs: Double, openness measured: EyeOpenness?) -> BlinkStep {
-        if let last = lastSeenMs, timeMs > last {
+        // The frame interval is learnt from consecutive frames, seen or not: a dropped face must not make
+        // the next interval look twice as long.
+        if let last = lastFrameMs, timeMs > last {
             let dt = timeMs - last
             frameIntervalMs = frameIntervalMs.map { 0.9 * $0 + 0.1 * dt } ?? dt
         }
+        lastFrameMs = timeMs
         guard let measured else { return noEyes(timeMs: timeMs) }
         lastSeenMs = timeMs
         guard let relative = relativeOpenness(measured) else {
@@ -131,6 +135,12 @@ public struct BlinkDetector: Sendable {
             let verdict = closure.flatMap { $0.earlyVerdict == nil ? judge($0, reopened: true) : nil }
             closure = nil
             return BlinkStep(state: .open, verdict: verdict, openness: relative)
+        }
+        if closure?.earlyVerdict == .noise {
+            // A long shallow dip was judged a narrower eye, not a closure: the person's open level follows
+            // it down, or the closure would never end.
+            aspectLevel.add(timeMs: timeMs, value: measured.aspectRatio)
+            irisLevel.add(timeMs: timeMs, value: measured.irisHeight)
         }
         var c = closure ?? Closure(startMs: timeMs, lastClosingMs: timeMs)
         if relative < config.deepFraction { c.deepMs += frameIntervalMs ?? 0 }

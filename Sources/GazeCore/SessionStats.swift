@@ -28,10 +28,10 @@ public struct SessionStats: Sendable, Equatable {
         if firstTimeMs == nil { firstTimeMs = r.t }
         lastTimeMs = r.t
         blinkCount = r.blinkCount
+        // A look-away lasts from its first frame until the frame that ends it (or the newest frame).
+        if let since = lookAwaySinceMs { longestLookAwayMs = max(longestLookAwayMs, r.t - since) }
         if r.face && !r.eyeContact {
-            let since = lookAwaySinceMs ?? r.t
-            lookAwaySinceMs = since
-            longestLookAwayMs = max(longestLookAwayMs, r.t - since)
+            if lookAwaySinceMs == nil { lookAwaySinceMs = r.t }
         } else {
             lookAwaySinceMs = nil
         }

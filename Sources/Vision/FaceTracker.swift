@@ -21,6 +21,8 @@ public final class FaceTracker {
     /// so a box built from landmarks is the kind of box the landmark model was trained on.
     private var boxFromLandmarks = BoxRelation.identity
     private var framesSinceDetection = 0
+    /// Detections since the last full-size retry; starts high so the first miss retries at once.
+    private var framesSinceFullScaleTry = Int.max / 2
     /// The pose solver's last solution for the followed face.
     private var poseState = cvs_pose_state()
     private var faceCount = 0
@@ -38,6 +40,7 @@ public final class FaceTracker {
     /// Forgets the face being followed; the next frame runs a detection.
     public func reset() {
         previous = nil
+        framesSinceFullScaleTry = Int.max / 2
         poseState = cvs_pose_state()
         framesSinceDetection = 0
         faceCount = 0
@@ -101,7 +104,17 @@ public final class FaceTracker {
         let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
-        let found = cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
+        func run(_ scale: Float) -> Int32 {
+            cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
+        }
+        var found = run(scale)
+        // A face too small for the reduced copy (a photo, someone far away) is looked for at full size too,
+        // but only now and then, so an empty room at high resolution stays cheap.
+        framesSinceFullScaleTry += 1
+        if found <= 0 && scale < 1 && framesSinceFullScaleTry >= config.redetectEveryFrames {
+            framesSinceFullScaleTry = 0
+            found = run(1)
+        }
         faceCount = max(0, Int(found))
         guard found > 0 else { return nil }
         let r = boxes[0]

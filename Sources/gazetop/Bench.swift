@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import GazeCore
+import Capture
 import Monitor
 
 struct Bench: ParsableCommand {
@@ -14,6 +15,11 @@ struct Bench: ParsableCommand {
             analyze throughput with decoding included, and the peak memory. With --peers, the reference
             pipelines of shared/tools run on the same files in the same run, and their numbers are printed
             beside gazetop's.
+
+            With --live, it measures the live path instead: a camera (default: a simulated one serving
+            ../shared/data/videos/video00.mp4 scaled to --size, at --fps, looped) streams for --seconds, and
+            it reports frames captured, processed and dropped, capture-to-record latency (median, p99), CPU
+            use of gazetop and of the simulator apart, and memory at the start and the end.
             """
     )
 
@@ -28,10 +34,35 @@ struct Bench: ParsableCommand {
     @Flag(name: .long, help: "Print the results as one JSON object.")
     var json = false
 
+    @Flag(name: .long, help: "Measure the live path (capture, hand-over, latency, drops) instead of files.")
+    var live = false
+
+    @Option(name: .long, help: ArgumentHelp("With --live: a camera, or sim:VIDEO.", valueName: "path"))
+    var device: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --live: seconds to stream.", valueName: "seconds"))
+    var seconds = 60.0
+
+    @Option(name: .long, help: ArgumentHelp("With --live: frame rate to ask for (and, for sim:, to serve).",
+                                            valueName: "fps"))
+    var fps = 30.0
+
+    @Option(name: .long, help: ArgumentHelp("With --live: picture size.", valueName: "WxH"))
+    var size = "640x480"
+
     @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard SimulatedCameraConfig.size(size) != nil else { throw ValidationError("--size wants WIDTHxHEIGHT, like 640x480") }
+        guard seconds > 0, fps > 0 else { throw ValidationError("--seconds and --fps must be above 0") }
+        if live && (!files.isEmpty || peers != nil || json) {
+            throw ValidationError("--live measures a camera: it takes no files, --peers or --json")
+        }
+    }
 
     func run() throws {
         try failing {
+            if live { return try runLive() }
             let paths = files.isEmpty ? SharedData.benchmarkFiles : files
             guard !paths.isEmpty else {
                 throw CommandFailure(.data, "no files given and no shared data found (../shared/data or $GAZETOP_DATA)")
@@ -67,6 +98,17 @@ struct Bench: ParsableCommand {
             }
             print(json ? jsonReport(groups, peakMiB, peerResults) : textReport(groups, peakMiB, peerResults))
         }
+    }
+
+    private func runLive() throws(CommandFailure) {
+        let video = SharedData.dataFolder.map { $0 + "/videos/video00.mp4" }
+        guard let device = device ?? video.map({ "sim:" + $0 }) else {
+            throw CommandFailure(.data, "no --device given and no shared data found for the simulated camera")
+        }
+        let s = SimulatedCameraConfig.size(size)!
+        let interrupt = InterruptFlag()
+        print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
+                               model: try modelOptions.load(), shouldStop: { interrupt.raised }))
     }
 
     private typealias PeerRow = (group: String, result: PeerBenchmark.Result)

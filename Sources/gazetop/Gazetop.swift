@@ -9,7 +9,7 @@ struct Gazetop: ParsableCommand {
             Without a subcommand, gazetop runs the live monitor on the first camera.
             Analyse a recording instead with: gazetop analyze VIDEO
             """,
-        subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self, LiveBenchCommand.self],
+        subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self],
         defaultSubcommand: Monitor.self
     )
 }
