@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// The built `gazetop` executable on inputs that cannot work: each run must fail with a non-zero status
+/// (the one `CommandFailure` documents for its kind), say why in exactly one line on stderr starting with
+/// "gazetop: ", print nothing on stdout, and leave no output file, partial or temporary, behind.
+@Suite struct ErrorPathTests {
+    /// `gazetop` is built into the same folder as the test bundle (`.build/<config>/`).
+    static let executable: String = {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("gazetop").path
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["GAZETOP_MODEL"] = nil
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty child cannot fill a pipe and stall.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        if group.wait(timeout: .now() + timeoutSeconds) == .timedOut {
+            process.terminate()
+            Issue.record("gazetop \(arguments.joined(separator: " ")) did not finish in \(Int(timeoutSeconds)) s")
+        }
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A scratch folder; removed by the caller.
+    static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-errors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A small grey picture as a binary PGM, which OpenCV reads without any codec library.
+    static func pgm(width: Int = 64, height: Int = 48) -> Data {
+        var data = Data("P5\n\(width) \(height)\n255\n".utf8)
+        data.append(contentsOf: (0..<(width * height)).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        return data
+    }
+
+    /// 1 KB that is no model: deterministic bytes, not zeros (which a reader might take for empty sizes).
+    static let junk = Data((0..<1024).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) })
+
+    enum Case: String, CaseIterable, CustomTestStringConvertible {
+        case missingFile, textFileNamedMp4, emptyFolder, missingModel, corruptModel, unwritableOutput, corruptImageMidway
+
+        var testDescription: String { rawValue }
+
+        /// The exit status `CommandFailure.Kind` gives this kind of trouble.
+        var status: Int32 {
+            switch self {
+            case .missingFile, .textFileNamedMp4, .emptyFolder, .corruptImageMidway: 3
+            case .missingModel, .corruptModel: 4
+            case .unwritableOutput: 5
+            }
+        }
+
+        /// Sets the case up in `folder` and returns gazetop's arguments, writing records to `output`.
+        func arguments(in folder: URL, output: String) throws -> [String] {
+            let image = folder.appendingPathComponent("face.pgm")
+            func writeImage() throws -> String {
+                try ErrorPathTests.pgm().write(to: image)
+                return image.path
+            }
+            switch self {
+            case .missingFile:
+                return ["analyze", folder.appendingPathComponent("no-such-clip.mp4").path, "-o", output]
+            case .textFileNamedMp4:
+                let clip = folder.appendingPathComponent("notes.mp4")
+                try Data("this is text, not a video\n".utf8).write(to: clip)
+                return ["analyze", clip.path, "-o", output]
+            case .emptyFolder:
+                let empty = folder.appendingPathComponent("empty")
+                try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+                return ["analyze", empty.path, "-o", output]
+            case .missingModel:
+                return ["analyze", try writeImage(), "--model", "/nonexistent", "-o", output]
+            case .corruptModel:
+                let model = folder.appendingPathComponent("junk.dat")
+                try ErrorPathTests.junk.write(to: model)
+                return ["analyze", try writeImage(), "--model", model.path, "-o", output]
+            case .unwritableOutput:
+                return ["analyze", try writeImage(), "-o", folder.appendingPathComponent("no/such/folder/out.jsonl").path]
+            case .corruptImageMidway:
+                // A good first frame is analysed and its record written before the second cannot be read.
+                let frames = folder.appendingPathComponent("frames")
+                try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: false)
+                try ErrorPathTests.pgm().write(to: frames.appendingPathComponent("a.pgm"))
+                try Data("not a picture".utf8).write(to: frames.appendingPathComponent("b.jpg"))
+                return ["analyze", frames.path, "-o", output]
+            }
+        }
+    }
+
+    @Test func executableIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable),
+                "no gazetop at \(Self.executable): build it with `swift build -c release`")
+    }
+
+    @Test(arguments: Case.allCases)
+    func failsWithOneLine(_ c: Case) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "no gazetop at \(Self.executable)")
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let arguments = try c.arguments(in: folder, output: output)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+
+        let run = try Self.run(arguments)
+
+        #expect(run.status != 0, "\(c): exit status 0")
+        #expect(run.status == c.status, "\(c): exit status \(run.status), expected \(c.status); stderr: \(run.stderr)")
+        let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 && lines[1].isEmpty, "\(c): stderr is not one line: \(run.stderr.debugDescription)")
+        #expect(run.stderr.hasPrefix("gazetop: "), "\(c): stderr \(run.stderr.debugDescription)")
+        #expect(run.stdout.isEmpty, "\(c): stdout \(run.stdout.debugDescription)")
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(after == before, "\(c): left behind \(after.subtracting(before).sorted())")
+        print("\(c): status \(run.status), \(run.stderr.trimmingCharacters(in: .newlines))")
+    }
+}
