@@ -102,23 +102,24 @@ import Testing
         // Stretches of 2, 5 (ended by contact) and 4 (ended by the face leaving), then 3 at the end.
         let long = Self.stats(Self.records("CAACAAAAAC" + "AAAA-" + "CAAA"))
         let short = Self.stats(Self.records("CAACAAC" + "AAAA-" + "CAAA"))
-        // Whatever the convention for a stretch's ends, the 5-frame stretch is the longest of the first
-        // stream and the 4-frame one of the second.
-        #expect(long.longestLookAwayMs > short.longestLookAwayMs)
+        #expect(long.longestLookAwayMs == 500)
+        #expect(short.longestLookAwayMs == 400) // ended by the face leaving: until that frame
         #expect(Self.stats(Self.records("CCCCC")).longestLookAwayMs == 0)
         // No face is not looking away.
         #expect(Self.stats(Self.records("C----C")).longestLookAwayMs == 0)
     }
 
-    /// The other totals weigh each frame by the interval it covers (until the next frame), so five frames
-    /// of looking away at 10 fps, ended by eye contact, are 500 ms; and a single frame is 100 ms, not 0.
-    @Test func lookAwayCoversTheIntervalsOfItsFrames() {
-        withKnownIssue("""
-            SessionStats.longestLookAwayMs measures from the first to the last look-away frame's time, one \
-            interval short of what faceMs and contactMs count (a one-frame look-away is 0 ms)
-            """) {
-            #expect(Self.stats(Self.records("CAAAAAC")).longestLookAwayMs == 500)
-            #expect(Self.stats(Self.records("CAC")).longestLookAwayMs == 100)
-        }
+    /// Like the other totals, a look-away weighs each of its frames by the interval it covers: it lasts
+    /// from its first frame until the frame that ends it, so five frames at 10 fps are 500 ms and a single
+    /// frame is 100 ms, not 0. At the end of the stream it lasts until the newest frame.
+    @Test("A look-away covers the intervals of its frames", arguments: [
+        (pattern: "CAAAAAC", ms: 500.0),
+        (pattern: "CAC", ms: 100.0),
+        (pattern: "AC", ms: 100.0),
+        (pattern: "CAAA", ms: 200.0),
+        (pattern: "A", ms: 0.0),
+    ])
+    func lookAwayCoversTheIntervalsOfItsFrames(pattern: String, ms: Double) {
+        #expect(Self.stats(Self.records(pattern)).longestLookAwayMs == ms)
     }
 }
