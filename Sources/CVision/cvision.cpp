@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -39,6 +40,8 @@ void clear(cvs_error *error) {
 void quiet_opencv() {
     static const bool done = [] {
         cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        // FFmpeg logs on its own ("moov atom not found"); OpenCV reads this before its first capture.
+        setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
         return true;
     }();
     (void)done;

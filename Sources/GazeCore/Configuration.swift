@@ -11,7 +11,10 @@ public struct GazeConfig: Sendable, Equatable {
 
 /// When to run the (expensive) face detector and when to trust the face followed from the last frame.
 public struct TrackingConfig: Sendable, Equatable {
-    /// A full detection at least this often, to see new faces and keep the face count true.
+    /// A full detection at least this often, to see new faces, keep the face count true, and re-anchor the
+    /// landmarks (a face that is lost or jumps is detected afresh at once, whatever this says). Measured on
+    /// the ZJU clips: every 30 frames lets the followed box drift and costs blink precision (FBN F1 0.875
+    /// against 0.932 at 10).
     public var redetectEveryFrames = 10
     /// Detection runs on a copy whose longer side is at most this (HOG finds faces from about 80 px).
     public var detectionMaxSidePixels = 640

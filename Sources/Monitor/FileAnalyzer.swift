@@ -32,7 +32,9 @@ public final class FileAnalyzer {
                 onRecord(record)
             }
         }
-        while !shouldStop(), let frame = try source.nextFrame() {
+        let frames = DecodeAhead(source)
+        defer { frames.stop() }
+        while !shouldStop(), let frame = try frames.next() {
             _ = pipeline.process(frame)
             emit(pipeline.takeConfirmed())
             let now = Monotonic.nowMs()

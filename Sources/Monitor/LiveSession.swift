@@ -106,7 +106,9 @@ public final class LiveSession: @unchecked Sendable {
         report.format = camera.format
         report.ending = capture(&report, onEvent: onEvent, shouldStop: shouldStop)
         camera.stop()
-        visionQueue.sync {} // every frame put has been processed
+        visionQueue.sync { // every frame put has been processed; release what a closure held back
+            if let processor { emit(processor.finish()) }
+        }
         report.framesProcessed = visionReport.framesProcessed
         report.latency = visionReport.latency
         report.processing = visionReport.processing
@@ -200,6 +202,13 @@ public final class LiveSession: @unchecked Sendable {
             visionReport.framesProcessed += 1
             if let captured = frame.captureMs { visionReport.latency.add(doneMs - captured) }
             visionReport.processing.add(record.ms)
+            emit(processor.takeConfirmed())
+        }
+    }
+
+    /// Hands on records whose judgement is final (on the vision queue).
+    private func emit(_ records: [FrameRecord]) {
+        for record in records {
             visionReport.stats.add(record)
             onRecord(record)
         }

@@ -129,7 +129,7 @@ struct Bench: ParsableCommand {
             lines.append(stage("pose", t.map(\.pose)))
             lines.append(stage("core", t.map(\.core)))
             lines.append(stage("vision+metrics", t.map(\.total)))
-            lines.append("  analyze throughput (decode included): \(String(format: "%.1f", g.framesPerSecond)) frames/s")
+            lines.append("  analyze throughput (decoding ahead on a second thread): \(String(format: "%.1f", g.framesPerSecond)) frames/s")
             for p in peers where p.group == g.size {
                 let r = p.result
                 let pct = Percentiles(r.frameMs)

@@ -11,12 +11,23 @@ final class SleepingProcessor: FrameProcessing {
     let sleepMs: Int
     init(sleepMs: Int) { self.sleepMs = sleepMs }
 
+    private var ready: [FrameRecord] = []
+
+    func takeConfirmed() -> [FrameRecord] {
+        defer { ready.removeAll() }
+        return ready
+    }
+
+    func finish() -> [FrameRecord] { takeConfirmed() }
+
     func process(_ frame: Frame) -> FrameRecord {
         if sleepMs > 0 { usleep(UInt32(sleepMs * 1000)) }
-        return FrameRecord(t: frame.timeMs, earLeft: nil, earRight: nil, blink: false, eyeContact: false,
+        let record = FrameRecord(t: frame.timeMs, earLeft: nil, earRight: nil, blink: false, eyeContact: false,
                            eyeContactPct: 0, gazeVector: nil, conf: 0, frame: frame.sequence, face: false, faces: 0,
                            blinkCount: 0, eyes: .unknown, headPose: nil, pupilLeft: nil, pupilRight: nil,
                            ms: Double(sleepMs), raw: nil)
+        ready.append(record)
+        return record
     }
 }
 
