@@ -4,9 +4,10 @@
 import PackageDescription
 
 /// dlib is template code compiled into CVision itself: unoptimised it is tens of times slower, so the
-/// C++ target is optimised in every configuration, debug included.
+/// C++ target is optimised in every configuration, debug included. `-march=native` (the build runs on the
+/// machine that runs gazetop: `make` builds locally) made landmark fitting about 15% faster in `gazetop bench`.
 let cxxOptimised: [CXXSetting] = [
-    .unsafeFlags(["-O3", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
+    .unsafeFlags(["-O3", "-march=native", "-DNDEBUG", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]),
 ]
 
 let package = Package(
