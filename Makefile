@@ -30,9 +30,11 @@ model: deps
 bench: build
 	$(BIN) bench
 
+# The peers' virtual environment (MediaPipe, dlib, OpenCV from PyPI) lives under .build, out of git.
+PEERS ?= .build/peers-venv
 bench-peers: build
-	bash ../shared/tools/setup-peers.sh /tmp/gazetop-peers
-	$(BIN) bench --peers /tmp/gazetop-peers
+	@[ -x $(PEERS)/bin/python ] || bash ../shared/tools/setup-peers.sh $(PEERS)
+	$(BIN) bench --peers $(PEERS)
 
 # Blink accuracy on the shared ZJU clips.
 evaluate: build
