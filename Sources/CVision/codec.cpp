@@ -9,35 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "guard.hpp"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace {
 
-// Local twins of cvision.cpp's helpers: that file's are internal to it.
-void fail(cvs_error *error, cvs_status code, const std::string &message) {
-    if (!error) return;
-    error->code = code;
-    std::snprintf(error->message, sizeof error->message, "%s", message.c_str());
-}
-
-void clear(cvs_error *error) {
-    if (!error) return;
-    error->code = CVS_OK;
-    error->message[0] = 0;
-}
-
-template <typename Body> cvs_status guarded(cvs_error *error, const char *call, Body body) {
-    try {
-        return body();
-    } catch (const std::exception &e) {
-        fail(error, CVS_ERR_INTERNAL, std::string(call) + ": " + e.what());
-    } catch (...) {
-        fail(error, CVS_ERR_INTERNAL, std::string(call) + ": unknown exception");
-    }
-    return CVS_ERR_INTERNAL;
-}
+using cvs_detail::clear;
+using cvs_detail::fail;
+using cvs_detail::guarded;
 
 cvs_status argument(cvs_error *error, const char *call) {
     fail(error, CVS_ERR_ARGUMENT, std::string(call) + ": bad arguments");

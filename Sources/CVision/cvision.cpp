@@ -1,6 +1,7 @@
 // CVision: dlib and OpenCV behind the pure C header include/cvision.h.
 // Every entry point catches everything: no C++ exception may unwind into Swift.
 #include "cvision.h"
+#include "guard.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,17 +24,8 @@
 
 namespace {
 
-void fail(cvs_error *error, cvs_status code, const std::string &message) {
-    if (!error) return;
-    error->code = code;
-    std::snprintf(error->message, sizeof error->message, "%s", message.c_str());
-}
-
-void clear(cvs_error *error) {
-    if (!error) return;
-    error->code = CVS_OK;
-    error->message[0] = 0;
-}
+using cvs_detail::clear;
+using cvs_detail::fail;
 
 /// OpenCV's own warnings would land on the user's terminal, under the dashboard; the C API reports
 /// every failure itself, so they are silenced once, before the first OpenCV call.
@@ -57,15 +49,9 @@ cv::Mat as_mat(cvs_image image) {
                    static_cast<size_t>(image.stride));
 }
 
+/// Every entry point runs its body through this: an exception becomes CVS_ERR_INTERNAL.
 template <typename Body> cvs_status guarded(cvs_error *error, Body body) {
-    try {
-        return body();
-    } catch (const std::exception &e) {
-        fail(error, CVS_ERR_INTERNAL, e.what());
-    } catch (...) {
-        fail(error, CVS_ERR_INTERNAL, "unknown C++ exception");
-    }
-    return CVS_ERR_INTERNAL;
+    return cvs_detail::guarded(error, "vision", body);
 }
 
 } // namespace

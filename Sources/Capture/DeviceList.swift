@@ -76,36 +76,20 @@ public enum DeviceList {
         let items = entries.map { entry -> String in
             switch entry {
             case .unreadable(let path, let error):
-                return "{\"path\":\(quoted(path)),\"error\":\(quoted(error.description))}"
+                return "{\"path\":\(JSONString.quoted(path)),\"error\":\(JSONString.quoted(error.description))}"
             case .device(let d):
                 let formats = d.formats.map { f -> String in
                     let sizes = f.sizes.map { s in
                         "{\"width\":\(s.width),\"height\":\(s.height),\"fps\":[" + s.rates.map { RateText.fps($0) }
                             .joined(separator: ",") + "]}"
                     }
-                    return "{\"fourcc\":\(quoted(f.fourcc.description)),\"name\":\(quoted(f.name)),"
+                    return "{\"fourcc\":\(JSONString.quoted(f.fourcc.description)),\"name\":\(JSONString.quoted(f.name)),"
                         + "\"emulated\":\(f.emulated),\"sizes\":[\(sizes.joined(separator: ","))]}"
                 }
-                return "{\"path\":\(quoted(d.path)),\"card\":\(quoted(d.card)),\"driver\":\(quoted(d.driver)),"
-                    + "\"bus\":\(quoted(d.bus)),\"virtual\":\(d.isVirtual),\"formats\":[\(formats.joined(separator: ","))]}"
+                return "{\"path\":\(JSONString.quoted(d.path)),\"card\":\(JSONString.quoted(d.card)),\"driver\":\(JSONString.quoted(d.driver)),"
+                    + "\"bus\":\(JSONString.quoted(d.bus)),\"virtual\":\(d.isVirtual),\"formats\":[\(formats.joined(separator: ","))]}"
             }
         }
         return "[" + items.joined(separator: ",") + "]"
-    }
-
-    /// A JSON string literal (Capture has no Foundation, and Monitor's encoder is out of its reach).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

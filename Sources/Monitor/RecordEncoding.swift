@@ -1,3 +1,4 @@
+import Capture
 import GazeCore
 
 /// How records are written for other programs.
@@ -16,7 +17,7 @@ public enum RecordEncoding {
     /// One JSON object, without a trailing newline. `source` names the file when several are analysed.
     public static func json(_ r: FrameRecord, source: String? = nil) -> String {
         var out = "{"
-        if let source { out += "\"source\":\(quoted(source))," }
+        if let source { out += "\"source\":\(JSONString.quoted(source))," }
         out += "\"t\":\(num(r.t, 1)),\"earLeft\":\(num(r.earLeft, 4)),\"earRight\":\(num(r.earRight, 4))"
         out += ",\"blink\":\(r.blink),\"eyeContact\":\(r.eyeContact),\"eyeContactPct\":\(num(r.eyeContactPct, 1))"
         out += ",\"gazeVector\":" + (r.gazeVector.map { "[\(num($0[0], 3)),\(num($0[1], 3))]" } ?? "null")
@@ -70,25 +71,6 @@ public enum RecordEncoding {
     static func point(_ p: Point?) -> String {
         guard let p else { return "null" }
         return "[\(num(p.x, 1)),\(num(p.y, 1))]"
-    }
-
-    /// A JSON string literal.
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Evaluation
 import Foundation
 import GazeCore
@@ -83,10 +84,10 @@ struct Evaluate: ParsableCommand {
                 + "\"precision\":\(f3(s.precision)),\"recall\":\(f3(s.recall)),\"f1\":\(f3(s.f1))}"
         }
         var out = "{\"clips\":\(r.clips.count),\"overall\":\(obj(r.overall)),\"conditions\":{"
-        out += r.byCondition.map { "\(RecordEncoding.quoted($0.condition)):\(obj($0.score))" }.joined(separator: ",")
+        out += r.byCondition.map { "\(JSONString.quoted($0.condition)):\(obj($0.score))" }.joined(separator: ",")
         out += "}"
         if verbose {
-            out += ",\"perClip\":{" + r.clips.map { "\(RecordEncoding.quoted($0.clip.name)):\(obj($0.score))" }
+            out += ",\"perClip\":{" + r.clips.map { "\(JSONString.quoted($0.clip.name)):\(obj($0.score))" }
                 .joined(separator: ",") + "}"
         }
         return out + "}"
