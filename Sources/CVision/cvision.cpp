@@ -58,11 +58,27 @@ template <typename Body> cvs_status guarded(cvs_error *error, Body body) {
 
 // MARK: - Faces
 
-struct cvs_face_model {
+struct cvs_face_detector {
     dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
-    dlib::shape_predictor predictor;
     cv::Mat scaled; // reused buffer for the downscaled detection copy
 };
+
+struct cvs_face_model {
+    cvs_face_detector faces;
+    dlib::shape_predictor predictor;
+};
+
+cvs_face_detector *cvs_face_detector_create(cvs_error *error) {
+    clear(error);
+    cvs_face_detector *detector = nullptr;
+    guarded(error, [&] {
+        detector = new cvs_face_detector();
+        return CVS_OK;
+    });
+    return detector;
+}
+
+void cvs_face_detector_destroy(cvs_face_detector *detector) { delete detector; }
 
 cvs_face_model *cvs_face_model_create(const char *path, cvs_error *error) {
     clear(error);
@@ -101,11 +117,11 @@ cvs_face_model *cvs_face_model_create(const char *path, cvs_error *error) {
 
 void cvs_face_model_destroy(cvs_face_model *model) { delete model; }
 
-int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
-                         cvs_rect *boxes, int32_t capacity, cvs_error *error) {
+int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
+                              cvs_rect *boxes, int32_t capacity, cvs_error *error) {
     clear(error);
-    if (!model || !valid(image) || !(scale > 0.f && scale <= 1.f) || capacity < 0 || (capacity > 0 && !boxes)) {
-        fail(error, CVS_ERR_ARGUMENT, "cvs_detect_faces: bad arguments");
+    if (!detector || !valid(image) || !(scale > 0.f && scale <= 1.f) || capacity < 0 || (capacity > 0 && !boxes)) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_face_detector_run: bad arguments");
         return -1;
     }
     int32_t found = -1;
@@ -113,12 +129,12 @@ int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, fl
         cv::Mat full = as_mat(image);
         const cv::Mat *source = &full;
         if (scale < 1.f) {
-            cv::resize(full, model->scaled, cv::Size(), scale, scale, cv::INTER_AREA);
-            source = &model->scaled;
+            cv::resize(full, detector->scaled, cv::Size(), scale, scale, cv::INTER_AREA);
+            source = &detector->scaled;
         }
         dlib::cv_image<unsigned char> view(*source);
         std::vector<dlib::rect_detection> detections;
-        model->detector(view, detections, min_score);
+        detector->detector(view, detections, min_score);
         std::sort(detections.begin(), detections.end(), [](const auto &a, const auto &b) {
             return a.rect.area() > b.rect.area();
         });
@@ -132,6 +148,15 @@ int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, fl
         return CVS_OK;
     });
     return found;
+}
+
+int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
+                         cvs_rect *boxes, int32_t capacity, cvs_error *error) {
+    if (!model) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_detect_faces: bad arguments");
+        return -1;
+    }
+    return cvs_face_detector_run(&model->faces, image, scale, min_score, boxes, capacity, error);
 }
 
 cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,

@@ -32,14 +32,22 @@ public final class FaceTracker {
     /// Where the last frame's time went.
     public private(set) var lastTimings = StageTimings()
 
+    /// Periodic re-detection of the followed face, off the frame's path (see `BackgroundDetector`).
+    private let background: BackgroundDetector?
+    /// The re-detection under way: the frame it was asked for and that frame's landmarks.
+    private var pendingCheck: (sequence: Int, landmarks: Landmarks)?
+
     public init(model: FaceModel, config: TrackingConfig = TrackingConfig()) {
         self.model = model
         self.config = config
+        background = config.detectionLagFrames > 0 ? try? BackgroundDetector(config: config) : nil
     }
 
     /// Forgets the face being followed; the next frame runs a detection.
     public func reset() {
         previous = nil
+        pendingCheck = nil
+        background?.forgetAll()
         framesSinceFullScaleTry = Int.max / 2
         poseState = cvs_pose_state()
         framesSinceDetection = 0
@@ -53,25 +61,42 @@ public final class FaceTracker {
         let face = frame.gray.withUnsafeBufferPointer { pixels -> FaceObservation? in
             let image = cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
                                   stride: Int32(frame.width))
-            return findFace(in: image, width: frame.width, height: frame.height)
+            return findFace(in: image, frame: frame)
         }
         return FrameObservation(frame: frame.sequence, timeMs: frame.timeMs, imageWidth: frame.width,
                                 imageHeight: frame.height, faceCount: face == nil ? 0 : faceCount, face: face,
                                 frameLevel: frame.meanLevel, visionMs: Monotonic.nowMs() - start)
     }
 
-    private func findFace(in image: cvs_image, width: Int, height: Int) -> FaceObservation? {
+    private func findFace(in image: cvs_image, frame: Frame) -> FaceObservation? {
+        let width = frame.width, height = frame.height
         var landmarks: Landmarks?
         var box: Box?
-        if let previous, framesSinceDetection < config.redetectEveryFrames {
-            let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
+        var anchor: Box?
+        if let pending = pendingCheck, frame.sequence - pending.sequence >= config.detectionLagFrames,
+           let background {
+            pendingCheck = nil
+            anchor = settle(background.answer(for: pending.sequence), for: pending.landmarks)
+        }
+        let followingInBackground = background != nil && previous != nil
+        if let previous, followingInBackground || framesSinceDetection < config.redetectEveryFrames {
+            // After a re-detection, this frame is fitted from the detector's box (moved with the face
+            // since then), as an in-line detection would; otherwise from the last landmarks.
+            let tracked = anchor ?? boxFromLandmarks.apply(to: Box(bounding: previous.points))
             if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
                 landmarks = fitted
                 box = tracked
                 framesSinceDetection += 1
+                if let background, pendingCheck == nil, framesSinceDetection >= config.redetectEveryFrames {
+                    framesSinceDetection = 0
+                    pendingCheck = (frame.sequence, fitted)
+                    background.request(frame)
+                }
             }
         }
         if landmarks == nil {
+            if let pending = pendingCheck { background?.discard(pending.sequence) } // superseded
+            pendingCheck = nil
             poseState.valid = 0 // a detection may have found another face
             guard let detected = detect(image, width: width, height: height) else {
                 previous = nil
@@ -130,6 +155,23 @@ public final class FaceTracker {
                             score: 0)
         guard cvs_fit_landmarks(model.handle, image, rect, &xy, &error) == CVS_OK else { return nil }
         return Landmarks(points: (0..<Landmarks.count).map { Point(x: Double(xy[2 * $0]), y: Double(xy[2 * $0 + 1])) })
+    }
+
+    /// Applies a background re-detection of an earlier frame: the face count, and where the detector's box
+    /// sits relative to that frame's landmarks. No face there means the followed face was not one: the next
+    /// frame is detected afresh.
+    /// Returns the detector's box carried over to the current frame.
+    private func settle(_ found: [Box], for landmarks: Landmarks) -> Box? {
+        let followed = Box(bounding: landmarks.points)
+        guard let match = found.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
+              match.overlap(with: followed) > 0.2, let previous else {
+            previous = nil
+            return nil
+        }
+        faceCount = found.count
+        let relation = BoxRelation(from: followed, to: match)
+        boxFromLandmarks = relation
+        return relation.apply(to: Box(bounding: previous.points))
     }
 
     /// A tracked fit that jumped or changed size too much, or lost the shape of a face, is not trusted:

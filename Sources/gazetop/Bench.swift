@@ -51,6 +51,7 @@ struct Bench: ParsableCommand {
     var size = "640x480"
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var tuning: TuningOptions
 
     func validate() throws {
         guard SimulatedCameraConfig.size(size) != nil else { throw ValidationError("--size wants WIDTHxHEIGHT, like 640x480") }
@@ -68,7 +69,7 @@ struct Bench: ParsableCommand {
                 throw CommandFailure(.data, "no files given and no shared data found (../shared/data or $GAZETOP_DATA)")
             }
             let model = try modelOptions.load()
-            let bench = PipelineBenchmark(pipeline: FramePipeline(model: model))
+            let bench = PipelineBenchmark(pipeline: FramePipeline(model: model, config: tuning.config))
             let tty = isatty(STDERR_FILENO) == 1
             let groups: [PipelineBenchmark.Group]
             do {
@@ -108,7 +109,7 @@ struct Bench: ParsableCommand {
         let s = SimulatedCameraConfig.size(size)!
         let interrupt = InterruptFlag()
         print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
-                               model: try modelOptions.load(), shouldStop: { interrupt.raised }))
+                               model: try modelOptions.load(), config: tuning.config, shouldStop: { interrupt.raised }))
     }
 
     private typealias PeerRow = (group: String, result: PeerBenchmark.Result)

@@ -34,7 +34,13 @@ struct TuningOptions: ParsableArguments {
         "Run a full face detection at least every N frames (1: every frame).", valueName: "frames"))
     var redetectEveryFrames: Int = GazeConfig().tracking.redetectEveryFrames
 
+    @Option(name: .customLong("detection-lag"), help: ArgumentHelp(
+        "Re-detect a followed face on a background queue and use each answer N frames later (0: in line; "
+            + "3 removes the detection stalls of live capture at 30 fps).", valueName: "frames"))
+    var detectionLagFrames: Int = GazeConfig().tracking.detectionLagFrames
+
     func validate() throws {
+        guard detectionLagFrames >= 0 else { throw ValidationError("--detection-lag must be 0 or more") }
         guard eyeContactWindowSeconds > 0 else { throw ValidationError("--eye-contact-window must be above 0") }
         guard eyeContactConeDeg > 0 && eyeContactConeDeg < 90 else {
             throw ValidationError("--eye-contact-cone must be between 0 and 90 degrees")
@@ -49,6 +55,7 @@ struct TuningOptions: ParsableArguments {
         c.eyeContact.enterConeDeg = eyeContactConeDeg
         c.eyeContact.leaveConeDeg = eyeContactConeDeg * widen
         c.tracking.redetectEveryFrames = redetectEveryFrames
+        c.tracking.detectionLagFrames = detectionLagFrames
         return c
     }
 }

@@ -60,6 +60,14 @@ void cvs_face_model_destroy(cvs_face_model *model);
 int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
                          cvs_rect *boxes, int32_t capacity, cvs_error *error);
 
+/// A face detector alone (no landmark model), so detection can run on a queue of its own while the
+/// landmark model works on the next frames. Same detector and same results as cvs_detect_faces.
+typedef struct cvs_face_detector cvs_face_detector;
+cvs_face_detector *cvs_face_detector_create(cvs_error *error);
+void cvs_face_detector_destroy(cvs_face_detector *detector);
+int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
+                              cvs_rect *boxes, int32_t capacity, cvs_error *error);
+
 /// Fits the 68 landmarks (iBUG order) inside `box`; writes x0, y0, x1, y1, ... into `points_xy` (136 floats).
 cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,
                              cvs_error *error);

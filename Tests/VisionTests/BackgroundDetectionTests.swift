@@ -1,0 +1,42 @@
+import Capture
+import Foundation
+import GazeCore
+import Monitor
+import Testing
+@testable import Vision
+
+/// Re-detection on a queue of its own (`--detection-lag`): the answers are collected at a fixed frame,
+/// so the records must not depend on timing, and the periodic scans must leave the frame's path.
+@Suite(.serialized) struct BackgroundDetectionTests {
+    static let clip = "zju-eyeblink/1_000001M_FBN.mp4"
+
+    static func records(lag: Int, model: FaceModel) throws -> (records: [FrameRecord], inlineDetections: Int) {
+        var config = GazeConfig()
+        config.tracking.detectionLagFrames = lag
+        let pipeline = FramePipeline(model: model, config: config)
+        var out: [FrameRecord] = []
+        _ = try FileAnalyzer(pipeline: pipeline).run(try openFileSource(path: TestData.path(clip)),
+                                                      onRecord: { out.append($0) })
+        return (out, pipeline.tracker.detections)
+    }
+
+    @Test func recordsDoNotDependOnTimingAndScansLeaveTheFramePath() throws {
+        guard SharedModel.isInstalled, FileManager.default.fileExists(atPath: TestData.path(Self.clip)) else {
+            print("skipped: model or ../shared/data missing")
+            return
+        }
+        try SharedModel.use { model in
+            let first = try Self.records(lag: 3, model: model)
+            let second = try Self.records(lag: 3, model: model)
+            let inline = try Self.records(lag: 0, model: model)
+            #expect(first.records.count == inline.records.count)
+            #expect(first.records.map(\.blink) == second.records.map(\.blink))
+            #expect(first.records.map(\.earLeft) == second.records.map(\.earLeft))
+            #expect(first.records.last?.blinkCount == 3, "the clip's three annotated blinks")
+            // In line, a 146-frame clip is scanned every 10 frames; in the background, only the first
+            // detection (nothing is followed yet) waits in line.
+            #expect(inline.inlineDetections >= 14)
+            #expect(first.inlineDetections <= 2)
+        }
+    }
+}
