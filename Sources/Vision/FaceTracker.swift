@@ -72,17 +72,14 @@ public final class FaceTracker {
         let width = frame.width, height = frame.height
         var landmarks: Landmarks?
         var box: Box?
-        var anchor: Box?
         if let pending = pendingCheck, frame.sequence - pending.sequence >= config.detectionLagFrames,
            let background {
             pendingCheck = nil
-            anchor = settle(background.answer(for: pending.sequence), for: pending.landmarks)
+            settle(background.answer(for: pending.sequence), for: pending.landmarks)
         }
         let followingInBackground = background != nil && previous != nil
         if let previous, followingInBackground || framesSinceDetection < config.redetectEveryFrames {
-            // After a re-detection, this frame is fitted from the detector's box (moved with the face
-            // since then), as an in-line detection would; otherwise from the last landmarks.
-            let tracked = anchor ?? boxFromLandmarks.apply(to: Box(bounding: previous.points))
+            let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
             if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
                 landmarks = fitted
                 box = tracked
@@ -160,18 +157,16 @@ public final class FaceTracker {
     /// Applies a background re-detection of an earlier frame: the face count, and where the detector's box
     /// sits relative to that frame's landmarks. No face there means the followed face was not one: the next
     /// frame is detected afresh.
-    /// Returns the detector's box carried over to the current frame.
-    private func settle(_ found: [Box], for landmarks: Landmarks) -> Box? {
+    /// The next fit uses the new relation, so the face is re-anchored from this frame on.
+    private func settle(_ found: [Box], for landmarks: Landmarks) {
         let followed = Box(bounding: landmarks.points)
         guard let match = found.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
-              match.overlap(with: followed) > 0.2, let previous else {
+              match.overlap(with: followed) > 0.2 else {
             previous = nil
-            return nil
+            return
         }
         faceCount = found.count
-        let relation = BoxRelation(from: followed, to: match)
-        boxFromLandmarks = relation
-        return relation.apply(to: Box(bounding: previous.points))
+        boxFromLandmarks = BoxRelation(from: followed, to: match)
     }
 
     /// A tracked fit that jumped or changed size too much, or lost the shape of a face, is not trusted:
