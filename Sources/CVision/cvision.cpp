@@ -291,12 +291,10 @@ cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure
         // over the three tallest columns.
         std::vector<int> runs;
         runs.reserve(band_right - band_left);
-        int dark_in_band = 0;
         for (int x = band_left; x < band_right; ++x) {
             int run = 0, longest = 0;
             for (int y = 0; y < kPatchH; ++y) {
                 if (patch.at<uint8_t>(y, x) <= threshold) {
-                    ++dark_in_band;
                     longest = std::max(longest, ++run);
                 } else {
                     run = 0;
@@ -331,7 +329,6 @@ cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure
         out->pupil_y = pupil.y;
         out->pupil_contrast = contrast;
         out->iris_height = tallest * frame.pixels_per_unit / frame.eye_width;
-        out->dark_fraction = static_cast<float>(dark_in_band) / total;
         out->mean_level = mean_level;
         return CVS_OK;
     });

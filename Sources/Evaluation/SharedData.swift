@@ -1,4 +1,5 @@
 import Foundation
+import Vision
 
 /// Where the project's shared test data and reference tools live: `$GAZETOP_DATA` (the data folder), or
 /// `../shared` beside the checkout. They are never copied into the project.
@@ -24,19 +25,12 @@ public enum SharedData {
 
     private static var sharedFolder: String? {
         var roots = [FileManager.default.currentDirectoryPath]
-        if let root = packageRoot { roots.insert(root, at: 0) }
+        if let root = FaceModel.packageRoot() { roots.insert(root, at: 0) }
         for root in roots {
             let candidate = URL(fileURLWithPath: root).appendingPathComponent("../shared").standardized.path
             if exists(candidate) != nil { return candidate }
         }
         return nil
-    }
-
-    /// The checkout the executable was built in (`<root>/.build/...`).
-    private static var packageRoot: String? {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        guard let range = exe.range(of: "/.build/") else { return nil }
-        return String(exe[..<range.lowerBound])
     }
 
     private static func exists(_ path: String) -> String? {

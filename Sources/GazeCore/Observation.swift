@@ -7,18 +7,15 @@ public struct EyeObservation: Hashable, Sendable {
     public var pupilContrast: Double
     /// Visible height of the dark iris as a fraction of the eye's width (near 0 when the lid covers it).
     public var irisHeight: Double
-    /// Fraction of the central eye band that is iris-dark.
-    public var darkFraction: Double
     /// Mean grey level of the eye patch, 0...255.
     public var meanLevel: Double
 
     public init(points: EyePoints, pupil: Point, pupilContrast: Double, irisHeight: Double,
-                darkFraction: Double, meanLevel: Double) {
+                meanLevel: Double) {
         self.points = points
         self.pupil = pupil
         self.pupilContrast = pupilContrast
         self.irisHeight = irisHeight
-        self.darkFraction = darkFraction
         self.meanLevel = meanLevel
     }
 

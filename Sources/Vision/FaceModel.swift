@@ -49,9 +49,9 @@ public final class FaceModel {
         return paths.filter { seen.insert($0).inserted }
     }
 
-    /// The checkout the executable was built in (`<root>/.build/<config>/gazetop`), so `models/` is found
-    /// when gazetop runs from another folder.
-    private static func packageRoot() -> String? {
+    /// The checkout the executable was built in (`<root>/.build/<config>/gazetop`), so `models/` (and
+    /// `../shared` beside the checkout) are found when gazetop runs from another folder.
+    public static func packageRoot() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return nil }

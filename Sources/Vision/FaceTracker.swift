@@ -190,7 +190,7 @@ public final class FaceTracker {
         guard cvs_measure_eye(image, &xy, &m, &error) == CVS_OK else { return nil }
         return EyeObservation(points: eye, pupil: Point(x: Double(m.pupil_x), y: Double(m.pupil_y)),
                               pupilContrast: Double(m.pupil_contrast), irisHeight: Double(m.iris_height),
-                              darkFraction: Double(m.dark_fraction), meanLevel: Double(m.mean_level))
+                              meanLevel: Double(m.mean_level))
     }
 
     private func headPose(_ landmarks: Landmarks, width: Int, height: Int) -> HeadPose? {

@@ -16,7 +16,7 @@ import Testing
             Point(x: x + 30, y: 100), Point(x: x + 20, y: 100 + half), Point(x: x + 10, y: 100 + half),
         ])
         return EyeObservation(points: points, pupil: points.center, pupilContrast: 0.4, irisHeight: 0.4 * openness,
-                              darkFraction: 0.3, meanLevel: 120)
+                              meanLevel: 120)
     }
 
     static func face(openness: Double) -> FaceObservation {

@@ -38,8 +38,7 @@ import Testing
     @Test func pupilOffsetIsRelativeToCorners() {
         let points = Self.eye(half: 5)
         func offset(_ pupil: Point) -> Point {
-            EyeObservation(points: points, pupil: pupil, pupilContrast: 0.5, irisHeight: 0.3, darkFraction: 0.2,
-                           meanLevel: 100).pupilOffset
+            EyeObservation(points: points, pupil: pupil, pupilContrast: 0.5, irisHeight: 0.3, meanLevel: 100).pupilOffset
         }
         #expect(offset(Point(x: 15, y: 0)) == Point(x: 0, y: 0))
         #expect(offset(Point(x: 30, y: 0)) == Point(x: 1, y: 0))

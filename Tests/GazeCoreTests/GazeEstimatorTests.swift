@@ -36,7 +36,7 @@ import Testing
             let points = EyePoints([Point(x: x, y: 0), Point(x: x + 10, y: -5), Point(x: x + 20, y: -5),
                                     Point(x: x + 30, y: 0), Point(x: x + 20, y: 5), Point(x: x + 10, y: 5)])
             return EyeObservation(points: points, pupil: Point(x: x + 15 + pupilX, y: 0), pupilContrast: 0.5,
-                                  irisHeight: 0.3, darkFraction: 0.2, meanLevel: 100)
+                                  irisHeight: 0.3, meanLevel: 100)
         }
         let landmarks = Landmarks(points: Array(repeating: Point(x: 0, y: 0), count: 68))
         var face = FaceObservation(box: Box(x: 0, y: 0, width: 100, height: 100), landmarks: landmarks,

@@ -87,8 +87,6 @@ typedef struct cvs_eye_measure {
     /// Height of the dark iris column that is visible, as a fraction of the eye's corner-to-corner width:
     /// about 0.3-0.45 for an open eye, near 0 when the lid covers the iris.
     float iris_height;
-    /// Fraction of the central eye band that is iris-dark.
-    float dark_fraction;
     /// Mean grey level (0-255) of the whole eye patch, for exposure warnings.
     float mean_level;
 } cvs_eye_measure;
