@@ -43,7 +43,7 @@ struct Monitor: ParsableCommand {
         try failing {
             let (device, _) = try camera.camera()
             let model = ModelHandOver(try modelOptions.load())
-            let config = tuning.config
+            let config = tuning.config(live: true)
             let out: OutputFile
             do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
             let session = LiveSession(camera: device, options: camera.liveOptions) {
