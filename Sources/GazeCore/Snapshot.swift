@@ -17,6 +17,8 @@ public struct Snapshot: Sendable, Equatable {
     public var fullScaleDeg = GazeEstimateConfig().fullScaleDeg
     /// Stream time counted into the session's statistics (pauses left out), milliseconds.
     public var sessionMs = 0.0
+    /// Share of the session's frames with a face in view; nil before the first.
+    public var faceShare: Double?
     public var warnings: [PictureWarning] = []
     /// A small copy of the newest frame, present while the preview is on.
     public var preview: Preview?

@@ -143,6 +143,7 @@ public struct SnapshotCollector: Sendable {
         s.fullScaleDeg = config.gaze.fullScaleDeg
         let stats = recorder.stats
         s.sessionMs = stats.durationMs
+        s.faceShare = stats.frames > 0 ? stats.faceShare : nil
 
         s.contact.windowShare = latest == nil ? nil : window.ratio
         s.contact.windowSeconds = config.eyeContact.windowMs / 1000

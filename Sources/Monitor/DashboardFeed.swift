@@ -7,9 +7,10 @@ import Synchronization
 /// UI thread takes the newest one whenever it draws, so drawing never holds up vision. The UI's requests
 /// (pause, reset, preview, the eye-contact cone) are queued here and applied on the vision queue, where
 /// the collector and the frame pipeline live.
-// @unchecked Sendable: `collector`, `pipeline`, `previewOn`, `rates` and `latencyMs` belong to the vision
-// queue (every method marked so runs there); `box` and `requests` are the only state other threads touch,
-// each behind its own Mutex.
+// @unchecked Sendable: `collector`, `pipeline`, the preview's fields, `rates` and `latencyMs` belong to
+// the vision queue (every method marked so runs there); `box` and `requests` are the only state other
+// threads touch, each behind its own Mutex. `counters` and `scheduleOnVisionQueue` are set once, before the
+// session starts.
 public final class DashboardFeed: @unchecked Sendable {
     public enum Request: Sendable, Equatable {
         case pause, resume, reset
@@ -25,21 +26,25 @@ public final class DashboardFeed: @unchecked Sendable {
     }
 
     private let config: GazeConfig
-    private let counters: LiveCounters
+    /// The session's counters (set before the session runs).
+    public var counters = LiveCounters()
     private let box: Mutex<Box>
     private let requests = Mutex<[Request]>([])
     private var collector: SnapshotCollector
     private var pipeline: FramePipeline?
     private var previewOn = false
     private var preview: Preview?
+    /// The newest frame and what vision saw in it, so a preview turned on during a pause or after the
+    /// stream ended still shows the last picture.
+    private var lastFrame: Frame?
+    private var lastFace: FaceObservation?
     private var rates = RateWindow()
     private var latencyMs: Double?
     /// Asks for `applyRequests` to run on the vision queue (set by whoever owns the queue).
     public var scheduleOnVisionQueue: (@escaping @Sendable () -> Void) -> Void = { _ in }
 
-    public init(config: GazeConfig, device: String, counters: LiveCounters) {
+    public init(config: GazeConfig, device: String) {
         self.config = config
-        self.counters = counters
         collector = SnapshotCollector(config: config)
         var first = Snapshot()
         first.source.device = device
@@ -82,10 +87,10 @@ public final class DashboardFeed: @unchecked Sendable {
         latencyMs = f.latencyMs
         let level = pipeline?.lastObservation?.frameLevel ?? f.frame.meanLevel
         collector.addLive(f.record, frameLevel: level)
-        if previewOn && !collector.paused {
-            let d = config.dashboard
-            preview = PreviewImage.make(f.frame, face: pipeline?.lastObservation?.face,
-                                        maxWidth: d.previewMaxWidthPixels, maxHeight: d.previewMaxHeightPixels)
+        if !collector.paused {
+            lastFrame = f.frame
+            lastFace = pipeline?.lastObservation?.face
+            if previewOn { makePreview() }
         }
         rates.add(nowMs: CaptureClock.nowMs(), captured: counters.framesCaptured, processed: counters.framesProcessed)
         publish()
@@ -111,7 +116,7 @@ public final class DashboardFeed: @unchecked Sendable {
             case .reset: collector.reset()
             case .preview(let on):
                 previewOn = on
-                if !on { preview = nil }
+                if on { makePreview() } else { preview = nil }
             case .stricter(let steps):
                 let cone = collector.setCone(collector.coneDeg - Double(steps) * config.dashboard.coneStepDeg)
                 pipeline?.setEyeContactCone(enterDeg: cone)
@@ -122,6 +127,12 @@ public final class DashboardFeed: @unchecked Sendable {
 
     /// The session's statistics so far.
     public var report: SessionReport { collector.report }
+
+    private func makePreview() {
+        guard let frame = lastFrame else { return }
+        let d = config.dashboard
+        preview = PreviewImage.make(frame, face: lastFace, maxWidth: d.previewMaxWidthPixels, maxHeight: d.previewMaxHeightPixels)
+    }
 
     private func publish() {
         var s = Snapshot()
