@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),
     ],

@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <ncursesw/term.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <termios.h>
@@ -37,6 +38,18 @@ int cnc_put_run(WINDOW *win, int row, int column, const wchar_t *text, int count
 const char *cnc_codeset(void) { return nl_langinfo(CODESET); }
 
 void cnc_set_locale_from_environment(void) { setlocale(LC_ALL, ""); }
+
+void cnc_unblock_terminal_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGWINCH);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTSTP);
+    sigaddset(&set, SIGCONT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
 
 static char restore_bytes[256];
 static size_t restore_length;

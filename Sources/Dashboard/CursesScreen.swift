@@ -149,3 +149,10 @@ public enum TerminalLocale {
         return name == "UTF-8" || name == "UTF8"
     }
 }
+
+/// The signals a full-screen program depends on.
+public enum TerminalSignals {
+    /// Unblocks resize, interrupt, terminate, hang-up, stop and continue on the calling thread (see
+    /// `cnc_unblock_terminal_signals`). Call on the main thread before starting other threads.
+    public static func unblock() { cnc_unblock_terminal_signals() }
+}

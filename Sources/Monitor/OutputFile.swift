@@ -8,6 +8,10 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 /// A text output written whole or not at all: lines go to a temporary file beside the target, which is
 /// renamed over it only by `commit()`. Dropped without a commit (an error, Ctrl-C), the temporary file is
 /// removed and the target is left as it was. `path == nil` writes to standard output instead.
+///
+/// A target that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is written in place:
+/// renaming over it would replace the device itself (for root, `-o /dev/null` would leave a plain file
+/// there).
 public final class OutputFile {
     public let path: String?
     private let temporaryPath: String?
@@ -18,6 +22,15 @@ public final class OutputFile {
         self.path = path
         guard let path, path != "-" else {
             stream = fdopen(dup(STDOUT_FILENO), "w")
+            temporaryPath = nil
+            return
+        }
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            guard let file = fopen(path, "w") else {
+                throw OutputError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            stream = file
             temporaryPath = nil
             return
         }
@@ -33,6 +46,8 @@ public final class OutputFile {
         if let temporaryPath, !committed {
             fclose(stream)
             unlink(temporaryPath)
+        } else if path != nil && temporaryPath == nil && !committed {
+            fclose(stream)
         }
     }
 
@@ -45,6 +60,10 @@ public final class OutputFile {
     public func commit() throws(OutputError) {
         guard let path, let temporaryPath else {
             fflush(stream)
+            if path != nil && !committed { // written in place: nothing to move
+                committed = true
+                fclose(stream)
+            }
             return
         }
         committed = true

@@ -30,6 +30,8 @@ struct LiveDashboard {
     }
 
     func run(ascii: Bool, color: Bool, exitAtEnd: Bool) throws(CommandFailure) -> Outcome {
+        // Before any thread starts, so they all inherit it: a parent may have left SIGWINCH blocked.
+        TerminalSignals.unblock()
         let feed = DashboardFeed(config: config, device: camera.path)
         let model = self.model, config = self.config
         let session = LiveSession(camera: camera, options: options) {

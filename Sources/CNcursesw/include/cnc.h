@@ -44,6 +44,12 @@ const char *cnc_codeset(void);
 /// Sets the locale from the environment (LANG, LC_*), as curses needs for wide characters.
 void cnc_set_locale_from_environment(void);
 
+/// Unblocks the signals a full-screen program must see on the calling thread (SIGWINCH for resizes,
+/// SIGINT, SIGTERM, SIGHUP, SIGTSTP and SIGCONT), which a parent may have left blocked: a blocked mask is
+/// inherited across exec, and with SIGWINCH blocked curses never learns of a resize. Threads started
+/// afterwards inherit the unblocked mask.
+void cnc_unblock_terminal_signals(void);
+
 // MARK: - Restoring the terminal on a crash
 
 /// Call before curses touches the terminal: remembers the settings of `fd` (tcgetattr).
