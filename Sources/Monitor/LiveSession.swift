@@ -244,6 +244,12 @@ public struct LiveFrame {
     public var frame: Frame
     public var record: FrameRecord
     public var latencyMs: Double?
+
+    public init(frame: Frame, record: FrameRecord, latencyMs: Double?) {
+        self.frame = frame
+        self.record = record
+        self.latencyMs = latencyMs
+    }
 }
 
 /// A live session's running counts, readable from any thread while it runs.
