@@ -60,11 +60,9 @@ public final class DashboardLoop {
             if shouldStop() { return .stopped }
             let snapshot = draw()
             if exitAtEnd && snapshot.stream == .ended { return .streamEnded }
-            // Wait for a key at most one frame; keys that come together are handled before drawing again.
-            var key = screen.readKey(timeoutMs: frameMs)
-            while let k = key {
-                if let action = UIAction(k, helpShown: showHelp), handle(action) { return .quit }
-                key = screen.readKey(timeoutMs: 0)
+            // Wait for a key at most one frame; the answer to a key is drawn at once.
+            if let key = screen.readKey(timeoutMs: frameMs), let action = UIAction(key, helpShown: showHelp), handle(action) {
+                return .quit
             }
         }
     }

@@ -107,7 +107,16 @@ public enum ReportEncoding {
     // MARK: Words and numbers
 
     static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
-    static func seconds(_ ms: Double) -> String { RecordEncoding.num(ms / 1000, 1) + " s" }
+    static func seconds(_ ms: Double) -> String { fixed(ms / 1000, 1) + " s" }
+
+    /// `v` with exactly `places` decimals ("12.0"), as people read figures side by side.
+    static func fixed(_ v: Double, _ places: Int) -> String {
+        var text = RecordEncoding.num(v, places)
+        guard places > 0 else { return text }
+        if !text.contains(".") { text += "." }
+        let decimals = text.split(separator: ".", omittingEmptySubsequences: false).last?.count ?? 0
+        return text + String(repeating: "0", count: max(0, places - decimals))
+    }
 
     /// "12 s" under a minute, else "m:ss".
     static func duration(_ ms: Double) -> String { ms < 60_000 ? seconds(ms) : clock(ms / 1000) }
@@ -122,6 +131,6 @@ public enum ReportEncoding {
     static func blinkRate(_ s: SessionStats, _ c: Context) -> String {
         let typical = "\(Int(c.typicalBlinksPerMinute.lowerBound))-\(Int(c.typicalBlinksPerMinute.upperBound))"
         guard let rate = s.blinksPerMinute else { return " (too short to give a rate; a resting adult blinks \(typical) times a minute)" }
-        return " (\(RecordEncoding.num(rate, 1)) per minute; a resting adult blinks \(typical))"
+        return " (\(fixed(rate, 1)) per minute; a resting adult blinks \(typical))"
     }
 }
