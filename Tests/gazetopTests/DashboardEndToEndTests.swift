@@ -6,7 +6,7 @@ import Testing
 /// shared ZJU clip, `capture-pane` reads the screen a person would see, and `send-keys` drives it.
 /// `pace=demand` makes the simulated camera lossless, so every frame is processed and the blink count on
 /// the screen (and in the report) must equal `gazetop analyze` on the same clip.
-@Suite(.enabled(if: SharedClip.available, Comment(rawValue: SharedClip.skipMessage)))
+@Suite(.serialized, .enabled(if: SharedClip.available, Comment(rawValue: SharedClip.skipMessage)))
 struct DashboardEndToEndTests {
     static let clip = SharedClip.path
     /// The same tuning for both runs, whatever either command's defaults become.
@@ -14,7 +14,7 @@ struct DashboardEndToEndTests {
 
     /// A tmux server of this test's own (its own socket, no user configuration), killed at the end.
     final class Tmux {
-        let socket = "gazetop-e2e-\(getpid())"
+        let socket = "gazetop-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         let session = "dash"
 
         /// Runs tmux and returns what it printed. Through posix_spawn and waitpid rather than Foundation's
@@ -171,6 +171,25 @@ struct DashboardEndToEndTests {
         #expect(timeline.count >= 4 && timeline.count <= 6, "one entry per second of a 5 s clip: \(timeline.count)")
         #expect((report["durationSeconds"] as? Double).map { $0 > 4 && $0 < 6 } == true)
         #expect(report["faceVisiblePct"] as? Double == 100 || report["faceVisiblePct"] as? Int == 100)
+    }
+
+    /// Without a UTF-8 locale the dashboard cannot draw its characters: one line and exit 13, unless
+    /// --ascii, which draws in plain ASCII (and NO_COLOR leaves the colours off).
+    @Test func aTerminalWithoutUTF8() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let base = [ErrorPathTests.executable, "--device", "sim:\(Self.clip)?pace=demand", "--size", "320x240"]
+        let refused = base.map(Self.quoted).joined(separator: " ")
+        let ascii = (base + ["--ascii", "--exit-at-end"]).map(Self.quoted).joined(separator: " ")
+        let command = "export LANG=C LC_ALL=C NO_COLOR=1; \(refused); echo \"first exited $?\"; \(ascii); "
+            + "echo \"second exited $?\"; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
+        let screen = try tmux.waitFor("both runs") { $0.contains("second exited") }
+        #expect(screen.contains("gazetop: the terminal's locale is not UTF-8"), "\(screen)")
+        #expect(screen.contains("first exited 13"))
+        #expect(screen.contains("second exited 0"))
+        #expect(screen.contains("gazetop session on"), "the ASCII dashboard ran to the end and printed its summary")
     }
 }
 
