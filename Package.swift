@@ -32,15 +32,17 @@ let package = Package(
             ]
         ),
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
+        .target(name: "CNcursesw", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         .target(name: "GazeCore"),
         .target(name: "Capture", dependencies: ["CV4L2", "CVision"]),
         .target(name: "Vision", dependencies: ["CVision", "Capture", "GazeCore"]),
         .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
+        .target(name: "Dashboard", dependencies: ["CNcursesw", "GazeCore"]),
         .target(name: "Evaluation", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
         .executableTarget(
             name: "gazetop",
             dependencies: [
-                "Evaluation", "Monitor", "Capture", "Vision", "GazeCore",
+                "Evaluation", "Monitor", "Dashboard", "Capture", "Vision", "GazeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +50,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "GazeCore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -5,6 +5,7 @@ public struct GazeConfig: Sendable, Equatable {
     public var blink = BlinkConfig()
     public var gaze = GazeEstimateConfig()
     public var eyeContact = EyeContactConfig()
+    public var dashboard = DashboardConfig()
 
     public init() {}
 }
@@ -95,6 +96,39 @@ public struct EyeContactConfig: Sendable, Equatable {
     public var leaveConeDeg = 13.0
     /// Rolling window of `eyeContactPct`.
     public var windowMs = 30_000.0
+
+    public init() {}
+}
+
+/// What the live dashboard shows and when it warns. The warnings are advice for people (light, framing),
+/// not judgements that records depend on.
+public struct DashboardConfig: Sendable, Equatable {
+    /// The eye-contact timeline covers this much stream time, one slot per second.
+    public var timelineSeconds = 60
+    /// Samples of each eye's EAR kept for its history line (at 30 fps, 4 s).
+    public var earHistoryFrames = 120
+    /// A picture whose mean grey level (0-255) is under this is too dark for the eyes to be measured well...
+    public var tooDarkLevel = 45.0
+    /// ...and over this too bright (washed out).
+    public var tooBrightLevel = 215.0
+    /// A face narrower than this (pixels) leaves eyes too few pixels wide for pupils and lids (the eye
+    /// measures' confidence falls to 0 at 8 px wide eyes, a sixth of the face).
+    public var smallFaceWidthPixels = 90.0
+    /// A resting adult blinks roughly 10-20 times a minute; rates outside these far limits are pointed out.
+    public var typicalBlinksPerMinute = 10.0...20.0
+    public var lowBlinksPerMinute = 5.0
+    public var highBlinksPerMinute = 35.0
+    /// `+` and `-` narrow and widen the eye-contact cone by this much, within these limits.
+    public var coneStepDeg = 1.0
+    public var minConeDeg = 3.0
+    public var maxConeDeg = 30.0
+    /// How often the screen is redrawn from the newest snapshot.
+    public var refreshHz = 20.0
+    /// A message in the status line stays this long.
+    public var messageSeconds = 4.0
+    /// The camera preview is a copy at most this many pixels wide and tall, made only while it is shown.
+    public var previewMaxWidthPixels = 128
+    public var previewMaxHeightPixels = 96
 
     public init() {}
 }

@@ -6,7 +6,7 @@
 /// once. Files and scripts read the confirmed stream: it lags the live one only during a closure (at most
 /// `BlinkConfig.maxMovementMs`).
 public struct EyeMetrics: Sendable {
-    public let config: GazeConfig
+    public private(set) var config: GazeConfig
     public private(set) var blinks: BlinkDetector
     private var gaze: GazeEstimator
     private var contact: EyeContactJudge
@@ -28,6 +28,16 @@ public struct EyeMetrics: Sendable {
     /// Records not yet taken are dropped.
     public mutating func reset() {
         self = EyeMetrics(config: config)
+    }
+
+    /// Changes the eye-contact cone from the next frame on (the dashboard's `+` and `-`), keeping the
+    /// ratio of the leaving cone to the entering one. Blinks, baselines and shares carry on.
+    public mutating func setEyeContactCone(enterDeg: Double) {
+        var c = config.eyeContact
+        c.leaveConeDeg = enterDeg * c.leaveConeDeg / c.enterConeDeg
+        c.enterConeDeg = enterDeg
+        config.eyeContact = c
+        contact = EyeContactJudge(config: c)
     }
 
     /// Judges one frame and returns its record as known now.

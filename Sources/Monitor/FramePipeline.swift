@@ -12,6 +12,8 @@ public final class FramePipeline {
     /// Milliseconds the metrics (GazeCore) took on the last frame; the vision stages are in
     /// `tracker.lastTimings`.
     public private(set) var lastCoreMs = 0.0
+    /// What vision saw in the last frame (the dashboard's preview marks the eye landmarks from it).
+    public private(set) var lastObservation: FrameObservation?
 
     public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false) {
         tracker = FaceTracker(model: model, config: config.tracking)
@@ -24,6 +26,7 @@ public final class FramePipeline {
     public func process(_ frame: Frame) -> FrameRecord {
         let start = Monotonic.nowMs()
         let observation = tracker.observe(frame)
+        lastObservation = observation
         let coreStart = Monotonic.nowMs()
         var record = metrics.update(observation, includeRaw: includeRaw)
         let end = Monotonic.nowMs()
@@ -37,6 +40,9 @@ public final class FramePipeline {
 
     /// Ends the stream and returns the records still held back.
     public func finish() -> [FrameRecord] { metrics.finish() }
+
+    /// Changes the eye-contact cone from the next frame on (see `EyeMetrics.setEyeContactCone`).
+    public func setEyeContactCone(enterDeg: Double) { metrics.setEyeContactCone(enterDeg: enterDeg) }
 
     /// Forgets the face and the statistics (a new file, or the user's reset).
     public func reset() {

@@ -2,6 +2,7 @@ import Capture
 import Dispatch
 import GazeCore
 import Glibc
+import Synchronization
 
 /// How a live session runs.
 public struct LiveOptions: Sendable {
@@ -78,7 +79,10 @@ public final class LiveSession: @unchecked Sendable {
     private var processor: (any FrameProcessing)?
     private var visionReport = LiveReport()
     private var onRecord: (FrameRecord) -> Void = { _ in }
+    private var onLive: ((LiveFrame) -> Void)?
     private let slot: NewestFrameSlot
+    /// Counts other threads may read while the session runs (the dashboard's header).
+    public let counters = LiveCounters()
 
     /// - Parameter makeProcessor: builds the per-frame path; called once, on the vision queue.
     public init(camera: V4L2Camera, options: LiveOptions, makeProcessor: @escaping @Sendable () -> any FrameProcessing) {
@@ -94,16 +98,21 @@ public final class LiveSession: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - onRecord: called on the vision queue with each frame's record, in order.
+    ///   - onLive: called on the vision queue with each processed frame and its record as known now
+    ///     (a live view), before the confirmed records it released go to `onRecord`.
     ///   - onEvent: called on the capture thread with one line for people (unplugged, reconnected).
     ///   - shouldStop: polled about ten times a second.
-    public func run(onRecord: @escaping (FrameRecord) -> Void, onEvent: (String) -> Void = { _ in },
+    public func run(onRecord: @escaping (FrameRecord) -> Void, onLive: ((LiveFrame) -> Void)? = nil,
+                    onEvent: (String) -> Void = { _ in },
                     shouldStop: () -> Bool) throws(CameraError) -> LiveReport {
         self.onRecord = onRecord
+        self.onLive = onLive
         visionQueue.sync { processor = makeProcessor() }
         defer { camera.close() }
         try startCamera()
         var report = LiveReport()
         report.format = camera.format
+        counters.noteFormat(camera.format)
         report.ending = capture(&report, onEvent: onEvent, shouldStop: shouldStop)
         camera.stop()
         visionQueue.sync { // every frame put has been processed; release what a closure held back
@@ -150,6 +159,7 @@ public final class LiveSession: @unchecked Sendable {
                     report.framesCaptured += 1
                     let (startVision, put) = slot.put(frame, shouldStop: shouldStop)
                     if !put { return .stopped }
+                    counters.noteCaptured(driverDrops: camera.driverDrops, dropped: slot.dropped)
                     if startVision { visionQueue.async { self.drain() } }
                 case .waiting:
                     if now - lastFrameMs > options.frameTimeoutSeconds * 1000 {
@@ -192,6 +202,17 @@ public final class LiveSession: @unchecked Sendable {
         }
     }
 
+    /// Runs `work` on the vision queue, after the frames already handed over (for the UI's requests to the
+    /// frame processor, which lives there).
+    public func onVisionQueue(_ work: @escaping @Sendable () -> Void) {
+        visionQueue.async(execute: work)
+    }
+
+    /// Runs `work` on the vision queue and waits for it (reading what lives there, e.g. after `run`).
+    public func onVisionQueueAndWait<T>(_ work: () -> T) -> T {
+        visionQueue.sync(execute: work)
+    }
+
     /// Runs on the vision queue: processes the newest frame until there is none.
     private func drain() {
         guard let processor else { return }
@@ -202,6 +223,8 @@ public final class LiveSession: @unchecked Sendable {
             visionReport.framesProcessed += 1
             if let captured = frame.captureMs { visionReport.latency.add(doneMs - captured) }
             visionReport.processing.add(record.ms)
+            counters.noteProcessed()
+            onLive?(LiveFrame(frame: frame, record: record, latencyMs: frame.captureMs.map { doneMs - $0 }))
             emit(processor.takeConfirmed())
         }
     }
@@ -213,4 +236,48 @@ public final class LiveSession: @unchecked Sendable {
             onRecord(record)
         }
     }
+}
+
+/// One processed frame for a live view: the frame, its record as known now, and capture-to-record latency
+/// (nil for sources without a capture timestamp).
+public struct LiveFrame {
+    public var frame: Frame
+    public var record: FrameRecord
+    public var latencyMs: Double?
+
+    public init(frame: Frame, record: FrameRecord, latencyMs: Double?) {
+        self.frame = frame
+        self.record = record
+        self.latencyMs = latencyMs
+    }
+}
+
+/// A live session's running counts, readable from any thread while it runs.
+public final class LiveCounters: Sendable {
+    private let captured = Atomic(0)
+    private let processed = Atomic(0)
+    private let dropped = Atomic(0)
+    private let driverDrops = Atomic(0)
+    private let negotiated = Mutex<CaptureFormat?>(nil)
+
+    public init() {}
+
+    /// The format the camera streams in, once it is configured.
+    public var format: CaptureFormat? { negotiated.withLock { $0 } }
+
+    /// Frames captured, processed by vision, dropped while vision was busy, and skipped by the driver.
+    public var framesCaptured: Int { captured.load(ordering: .relaxed) }
+    public var framesProcessed: Int { processed.load(ordering: .relaxed) }
+    public var framesDropped: Int { dropped.load(ordering: .relaxed) }
+    public var framesSkippedByDriver: Int { driverDrops.load(ordering: .relaxed) }
+
+    func noteCaptured(driverDrops d: Int, dropped n: Int) {
+        captured.add(1, ordering: .relaxed)
+        driverDrops.store(d, ordering: .relaxed)
+        dropped.store(n, ordering: .relaxed)
+    }
+
+    func noteProcessed() { processed.add(1, ordering: .relaxed) }
+
+    func noteFormat(_ format: CaptureFormat?) { negotiated.withLock { $0 = format } }
 }

@@ -16,6 +16,11 @@ struct Bench: ParsableCommand {
             pipelines of shared/tools run on the same files in the same run, and their numbers are printed
             beside gazetop's.
 
+            With --ui, it measures the dashboard's drawing: full redraws at 120x40 (render the snapshot into \
+            cells, then push every cell through curses to a terminal writing to /dev/null), with snapshots \
+            made from FILE (default: a shared ZJU clip) by the real pipeline; it prints the median and p99 \
+            of each part and of the whole.
+
             With --live, it measures the live path instead: a camera (default: a simulated one serving
             ../shared/data/videos/video00.mp4 scaled to --size, at --fps, looped) streams for --seconds, and
             it reports frames captured, processed and dropped, capture-to-record latency (median, p99), CPU
@@ -36,6 +41,12 @@ struct Bench: ParsableCommand {
 
     @Flag(name: .long, help: "Measure the live path (capture, hand-over, latency, drops) instead of files.")
     var live = false
+
+    @Flag(name: .long, help: "Measure the dashboard's full redraw at 120x40 instead of files.")
+    var ui = false
+
+    @Option(name: .long, help: ArgumentHelp("With --ui: how many redraws to time.", valueName: "n"))
+    var redraws = 3000
 
     @Option(name: .long, help: ArgumentHelp("With --live: a camera, or sim:VIDEO.", valueName: "path"))
     var device: String?
@@ -59,11 +70,16 @@ struct Bench: ParsableCommand {
         if live && (!files.isEmpty || peers != nil || json) {
             throw ValidationError("--live measures a camera: it takes no files, --peers or --json")
         }
+        if ui && (live || files.count > 1 || peers != nil || json) {
+            throw ValidationError("--ui measures drawing: it takes at most one file, and no --live, --peers or --json")
+        }
+        guard redraws > 0 else { throw ValidationError("--redraws must be above 0") }
     }
 
     func run() throws {
         try failing {
             if live { return try runLive() }
+            if ui { return try runUI() }
             let paths = files.isEmpty ? SharedData.benchmarkFiles : files
             guard !paths.isEmpty else {
                 throw CommandFailure(.data, "no files given and no shared data found (../shared/data or $GAZETOP_DATA)")
@@ -110,6 +126,13 @@ struct Bench: ParsableCommand {
         let interrupt = InterruptFlag()
         print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
                                model: try modelOptions.load(), config: tuning.config(live: true), shouldStop: { interrupt.raised }))
+    }
+
+    private func runUI() throws(CommandFailure) {
+        guard let clip = files.first ?? SharedData.dataFolder.map({ $0 + "/zju-eyeblink/2_000001M_FNN.mp4" }) else {
+            throw CommandFailure(.data, "no file given and no shared data found (../shared/data or $GAZETOP_DATA)")
+        }
+        print(try runUIBench(clip: clip, model: try modelOptions.load(), config: tuning.config(live: true), redraws: redraws))
     }
 
     private typealias PeerRow = (group: String, result: PeerBenchmark.Result)

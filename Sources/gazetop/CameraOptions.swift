@@ -48,6 +48,12 @@ struct CameraOptions: ParsableArguments {
         o.frameTimeoutSeconds = timeout
         o.reconnect = reconnect
         o.refuseVirtual = realCamera
+        // A simulated camera paced by demand serves every frame; vision must then see every one of them
+        // (tests compare its records with analyze's), so capture waits for vision instead of dropping.
+        if let device, SimulatedCameraConfig.isSimulated(device),
+           let config = try? SimulatedCameraConfig(parsing: device), config.pacing == .demand {
+            o.lossless = true
+        }
         return o
     }
 

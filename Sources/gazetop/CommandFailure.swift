@@ -16,6 +16,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case cameraFormat = 10       // the camera offers no format gazetop reads
         case cameraUnplugged = 11    // the camera went away mid-run
         case cameraTimeout = 12      // no frame within the timeout
+        case terminal = 13           // the terminal cannot show the dashboard (no UTF-8 without --ascii, curses failed)
     }
 
     let kind: Kind

@@ -13,10 +13,19 @@ struct Monitor: ParsableCommand {
             Opens the camera, negotiates the closest format it offers to --size and --fps (GREY or YUYV \
             preferred: their luma needs no decoding; MJPEG is decoded, at reduced scale when that is \
             enough), and processes the newest frame whenever vision is free; frames it had no time for are \
-            dropped and counted, never queued. For now every processed frame is written as a JSON Lines \
-            record (the same records as `analyze`) to stdout or --output; a terminal dashboard will become \
-            the default later, and --json will keep this mode for scripts. Ctrl-C stops streaming, \
-            releases the camera and writes the output.
+            dropped and counted, never queued.
+
+            When standard input and output are a terminal, it shows a full-screen dashboard: the eye-contact \
+            state, eye contact over the last 30 s and the session, a one-minute timeline, blinks, each eye's \
+            openness, gaze and head pose, and on request the camera picture. Keys: q, Esc or F10 quit; space \
+            pauses (the screen and the statistics); r resets the statistics; p shows the camera picture; \
+            + and - make eye contact stricter or looser; ? or F1 shows help. On quitting it prints a session \
+            summary (duration, eye contact, longest look-away, blinks per minute, face visible) to stdout. \
+            When a simulated video ends, the last screen stays until you quit (--exit-at-end leaves at once).
+
+            With --json or --output, or when stdin or stdout is not a terminal, it writes every processed \
+            frame as a JSON Lines record instead (the same records as `analyze`), to stdout or --output. \
+            Ctrl-C stops streaming, releases the camera and writes the outputs.
 
             \(CameraOptions.simulatorHelp)
 
@@ -26,12 +35,27 @@ struct Monitor: ParsableCommand {
 
     @OptionGroup var camera: CameraOptions
 
-    @Flag(name: .long, help: "Write per-frame records as JSON Lines (the only mode for now).")
+    @Flag(name: .long, help: "Write per-frame records as JSON Lines instead of showing the dashboard.")
     var json = false
 
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "Write records to this file (written whole or not at all) instead of stdout.", valueName: "path"))
+        "Write JSON Lines records to this file (written whole or not at all) instead of showing the dashboard.",
+        valueName: "path"))
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "At the end, write a session report to this file: JSON with a per-second timeline, or Markdown for a "
+            + "name ending in .md (written whole or not at all).", valueName: "path"))
+    var report: String?
+
+    @Flag(name: .long, help: "Draw the dashboard with ASCII characters only (for terminals without UTF-8).")
+    var ascii = false
+
+    @Flag(name: .customLong("no-color"), help: "Draw the dashboard without colour (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(name: .customLong("exit-at-end"), help: "Leave the dashboard when a simulated video ends.")
+    var exitAtEnd = false
 
     @Flag(name: .long, help: "When streaming stops, print frames captured, processed and dropped, and latency, to stderr.")
     var summary = false
@@ -39,30 +63,89 @@ struct Monitor: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
+    /// JSON Lines when asked for, or when there is no terminal to draw on.
+    var recordsMode: Bool { json || output != nil || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 }
+
     func run() throws {
         try failing {
-            let (device, _) = try camera.camera()
-            let model = ModelHandOver(try modelOptions.load())
-            let config = tuning.config(live: true)
-            let out: OutputFile
-            do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
-            let session = LiveSession(camera: device, options: camera.liveOptions) {
-                FramePipeline(model: model.take(), config: config)
-            }
-            let interrupt = InterruptFlag()
-            let report: LiveReport
-            do throws(CameraError) {
-                report = try session.run(onRecord: { out.write(line: RecordEncoding.json($0)) },
-                                         onEvent: { StandardError.write("gazetop: \($0)\n") },
-                                         shouldStop: { interrupt.raised })
-            } catch {
-                throw CommandFailure(error)
-            }
-            // What was recorded up to a failure is whole as of then: keep it, then report the failure.
-            do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }
-            if summary { StandardError.write(LiveSummary.line(report, device: device.path) + "\n") }
-            if case .failed(let error) = report.ending { throw CommandFailure(error) }
+            if recordsMode { try runRecords() } else { try runDashboard() }
         }
+    }
+
+    /// JSON Lines to stdout or --output.
+    private func runRecords() throws(CommandFailure) {
+        let (device, _) = try camera.camera()
+        let model = ModelHandOver(try modelOptions.load())
+        let config = tuning.config(live: true)
+        let out: OutputFile
+        do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
+        let reportFile = try ReportFile(path: report)
+        let session = LiveSession(camera: device, options: camera.liveOptions) {
+            FramePipeline(model: model.take(), config: config)
+        }
+        let recorder = RecorderBox()
+        let interrupt = InterruptFlag()
+        let result: LiveReport
+        do throws(CameraError) {
+            result = try session.run(onRecord: { r in
+                                         out.write(line: RecordEncoding.json(r))
+                                         recorder.recorder.add(r)
+                                     },
+                                     onEvent: { StandardError.write("gazetop: \($0)\n") },
+                                     shouldStop: { interrupt.raised })
+        } catch {
+            throw CommandFailure(error)
+        }
+        // What was recorded up to a failure is whole as of then: keep it, then report the failure.
+        do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }
+        try reportFile?.write(recorder.recorder.report, ReportEncoding.Context(device: device.path))
+        if summary { StandardError.write(LiveSummary.line(result, device: device.path) + "\n") }
+        if case .failed(let error) = result.ending { throw CommandFailure(error) }
+    }
+
+    /// The full-screen dashboard, then the session summary on stdout.
+    private func runDashboard() throws(CommandFailure) {
+        try TerminalCheck.requireUTF8(unlessASCII: ascii)
+        let (device, _) = try camera.camera()
+        let model = ModelHandOver(try modelOptions.load())
+        let reportFile = try ReportFile(path: report)
+        let config = tuning.config(live: true)
+        let live = LiveDashboard(device: device, options: camera.liveOptions, config: config, model: model)
+        let startedAt = ReportEncoding.utcNow()
+        let outcome = try live.run(ascii: ascii, color: !noColor && !TerminalCheck.noColorRequested, exitAtEnd: exitAtEnd)
+        // The terminal is back to normal here: the summary and any error go to the plain screen.
+        let context = ReportEncoding.Context(device: device.path, startedAt: startedAt,
+                                             typicalBlinksPerMinute: config.dashboard.typicalBlinksPerMinute)
+        print(ReportEncoding.text(outcome.report, context))
+        try reportFile?.write(outcome.report, context)
+        if let path = report { print("report written to \(path)") }
+        if summary { StandardError.write(LiveSummary.line(outcome.live, device: device.path) + "\n") }
+        if case .failed(let error) = outcome.live.ending { throw CommandFailure(error) }
+    }
+}
+
+/// Confirmed records' statistics, gathered on the vision queue for the JSON Lines mode's report.
+// @unchecked Sendable: `recorder` is written only on the vision queue, and read after `LiveSession.run`
+// has drained that queue.
+final class RecorderBox: @unchecked Sendable {
+    var recorder = SessionRecorder()
+}
+
+/// `--report`: opened before the session (so a path that cannot be written fails at once), written whole
+/// at the end.
+struct ReportFile {
+    let path: String
+    let file: OutputFile
+
+    init?(path: String?) throws(CommandFailure) {
+        guard let path else { return nil }
+        self.path = path
+        do { file = try OutputFile(path: path) } catch { throw CommandFailure(.output, "\(error)") }
+    }
+
+    func write(_ report: SessionReport, _ context: ReportEncoding.Context) throws(CommandFailure) {
+        file.write(line: ReportEncoding.encode(report, context, as: ReportEncoding.Format(path: path)))
+        do { try file.commit() } catch { throw CommandFailure(.output, "\(error)") }
     }
 }
 

@@ -1,0 +1,251 @@
+import GazeCore
+
+/// How to draw: which characters, and what the terminal can show in colour.
+public struct RenderOptions: Sendable, Equatable {
+    public var glyphs: Glyphs
+    public var colors: ColorSupport
+
+    public init(glyphs: Glyphs = .unicode, colors: ColorSupport = .palette256) {
+        self.glyphs = glyphs
+        self.colors = colors
+    }
+
+    /// Below this the dashboard says how big the terminal must be instead of drawing.
+    public static let minimumWidth = 72
+    public static let minimumHeight = 22
+}
+
+/// The dashboard's drawing: a pure function from a snapshot to a grid of cells (btop's draw half; the
+/// collecting is `SnapshotCollector`). No I/O, no state: the same snapshot always gives the same cells.
+///
+///     row 0        header: device, format, capture and vision fps, latency, drops; session clock
+///     row 1        warnings (too dark, too bright, face too small), or the picture's facts
+///     banner       the state in one word on a coloured band (3 rows, 5 from 36 rows up)
+///     2 rows       eye contact: last 30 s, session, longest look-away; the last minute's timeline
+///     body         left: blinks, each eye's openness (EAR) with its threshold and history
+///                  right: the gaze box and head pose, or the camera preview (`p`)
+///     row h-2      status: a key's answer, PAUSED, stream ended
+///     row h-1      the keys
+public enum DashboardView {
+    public static func render(_ s: Snapshot, width: Int, height: Int, options: RenderOptions = RenderOptions()) -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        guard width >= RenderOptions.minimumWidth && height >= RenderOptions.minimumHeight else {
+            tooSmall(&grid)
+            return grid
+        }
+        let g = options.glyphs
+        header(&grid, s, g)
+        infoLine(&grid, s, g)
+        let bannerHeight = height >= 36 ? 5 : 3
+        banner(&grid, s, y: 2, height: bannerHeight)
+        let contactY = 2 + bannerHeight + 1
+        contactLines(&grid, s, y: contactY, g)
+        let bodyY = contactY + 3
+        let bodyHeight = height - 2 - bodyY
+        let leftWidth = width * 11 / 20
+        Panels.left(&grid, s, x: 0, y: bodyY, width: leftWidth, height: bodyHeight, options)
+        Panels.right(&grid, s, x: leftWidth + 2, y: bodyY, width: width - leftWidth - 2, height: bodyHeight, options)
+        statusLine(&grid, s, y: height - 2, g)
+        footer(&grid, y: height - 1, g)
+        if s.showHelp { HelpOverlay.draw(&grid, s, g) }
+        return grid
+    }
+
+    // MARK: Too small
+
+    static func tooSmall(_ grid: inout CellGrid) {
+        let lines = [
+            "gazetop needs at least \(RenderOptions.minimumWidth)x\(RenderOptions.minimumHeight) characters;",
+            "this terminal is \(grid.width)x\(grid.height).",
+            "Make it larger, or press q to quit.",
+        ]
+        let top = max(0, (grid.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            let x = max(0, (grid.width - Format.columns(line)) / 2)
+            grid.put(line, x: x, y: top + i, i == 0 ? .warn : .plain)
+        }
+    }
+
+    // MARK: Header and information line
+
+    static func header(_ grid: inout CellGrid, _ s: Snapshot, _ g: Glyphs) {
+        grid.fill(x: 0, y: 0, width: grid.width, height: 1, " ", .title)
+        let right: String
+        switch s.stream {
+        case _ where s.paused: right = "PAUSED " + Format.clock(s.sessionMs)
+        case .ended: right = "ENDED " + Format.clock(s.sessionMs)
+        case .waiting: right = "WAITING " + Format.clock(s.sessionMs)
+        case .starting: right = "starting"
+        case .live: right = "session " + Format.clock(s.sessionMs)
+        }
+        let src = s.source
+        // Facts by priority; each is shown if it fits, in reading order.
+        var facts: [(order: Int, text: String)] = [
+            (1, "capture \(Format.fixed(src.captureFps, 1))/s"),
+            (2, "vision \(Format.fixed(src.visionFps, 1))/s"),
+            (4, "dropped \(src.dropped)" + (src.driverDrops > 0 ? " +\(src.driverDrops) by driver" : "")),
+        ]
+        // A simulated camera paced by demand stamps frames on the video's schedule, not the clock's, so
+        // its "latency" can be negative: only a real one is shown.
+        if let latency = src.latencyMs, latency >= 0 { facts.append((3, "latency \(Format.fixed(latency, 1)) ms")) }
+        let budget = grid.width - Format.columns(right) - 2
+        let device = shortDevice(src.device)
+        let minDevice = min(Format.columns(device), 12)
+        func width(_ parts: [String]) -> Int { parts.reduce(0) { $0 + Format.columns($1) + Format.columns(g.separator) } }
+        var shown: [(order: Int, text: String)] = []
+        for fact in facts where 1 + minDevice + width(shown.map(\.text) + [fact.text]) <= budget { shown.append(fact) }
+        let factsText = shown.sorted { $0.order < $1.order }.map { g.separator + $0.text }.joined()
+        let title = " gazetop" + g.separator
+        let withTitle = Format.columns(title) + minDevice + Format.columns(factsText) <= budget
+        let lead = withTitle ? title : " "
+        // The device name gets what is left (its end says the most).
+        let room = budget - Format.columns(lead) - Format.columns(factsText)
+        grid.put(lead + Format.clipLeft(device, room, ellipsis: g.ellipsis) + factsText, x: 0, y: 0, .title, maxWidth: budget)
+        grid.put(right, x: grid.width - Format.columns(right) - 1, y: 0, .title)
+    }
+
+    /// A device path as short as it can be while still saying what it is: the file name of a sim: video.
+    static func shortDevice(_ device: String) -> String {
+        guard device.hasPrefix("sim:") else { return device }
+        let path = device.dropFirst(4).split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        return "sim:" + (path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
+    static func infoLine(_ grid: inout CellGrid, _ s: Snapshot, _ g: Glyphs) {
+        if !s.warnings.isEmpty {
+            let text = g.warning + s.warnings.map(\.advice).joined(separator: "; ")
+            grid.put(Format.clip(text, grid.width, ellipsis: g.ellipsis), x: 0, y: 1, .warn)
+            return
+        }
+        var facts: [String] = []
+        if !s.source.format.isEmpty { facts.append(s.source.format) }
+        if let level = s.source.frameLevel { facts.append("light \(Int(level.rounded()))/255") }
+        if let width = s.live?.raw?.faceWidth, s.live?.face == true { facts.append("face \(Int(width.rounded())) px wide") }
+        if let r = s.live, r.face { facts.append("confidence \(Format.fixed(r.conf, 2))") }
+        grid.put(Format.clip(facts.joined(separator: "   "), grid.width, ellipsis: g.ellipsis), x: 0, y: 1, .dim)
+    }
+
+    // MARK: Banner
+
+    /// The state's word, its band's role, and a line saying more.
+    static func bannerText(_ s: Snapshot) -> (word: String, role: Role, detail: String) {
+        if s.paused {
+            let was = bannerText(Snapshot.unpaused(s)).word.lowercased()
+            return ("PAUSED", .idleBanner, "statistics stopped (showing: \(was)); space resumes")
+        }
+        switch s.gaze {
+        case .starting: return ("STARTING", .idleBanner, "waiting for the first frame")
+        case .contact: return ("EYE CONTACT", .okBanner, "looking at the camera")
+        case .away(let d): return ("LOOKING AWAY", .warnBanner, "looking " + d.words)
+        case .eyesClosed: return ("EYES CLOSED", .warnBanner, "shut for longer than a blink")
+        case .noFace: return ("NO FACE", .alertBanner, "no face in view: sit facing the camera")
+        case .manyFaces(let n, let f):
+            let following: String = switch f {
+            case .contact: "eye contact"
+            case .away(let d): "looking " + d.words
+            case .eyesClosed: "eyes closed"
+            }
+            return ("\(n) FACES", .alertBanner, "more than one face; following the largest: \(following)")
+        }
+    }
+
+    /// A band of the state's colour: a blank row, the word spaced out, then the detail (with a blank row
+    /// between and after them when the band is 5 rows high).
+    static func banner(_ grid: inout CellGrid, _ s: Snapshot, y: Int, height: Int) {
+        let (word, role, detail) = bannerText(s)
+        grid.fill(x: 0, y: y, width: grid.width, height: height, " ", role)
+        let spaced = word.map { String($0) }.joined(separator: " ")
+        let big = Format.columns(spaced) + 4 <= grid.width ? spaced : word
+        grid.put(big, x: max(0, (grid.width - Format.columns(big)) / 2), y: y + 1, role)
+        let detailRow = height > 3 ? y + 3 : y + 2
+        let shown = Format.clip(detail, grid.width, ellipsis: "")
+        grid.put(shown, x: max(0, (grid.width - Format.columns(shown)) / 2), y: detailRow, role)
+    }
+
+    // MARK: Eye contact
+
+    static func contactLines(_ grid: inout CellGrid, _ s: Snapshot, y: Int, _ g: Glyphs) {
+        let c = s.contact
+        var x = grid.put("EYE CONTACT", x: 0, y: y, .heading)
+        x = grid.put("  last \(Int(c.windowSeconds.rounded())) s ", x: x, y: y, .dim)
+        x = grid.put(c.windowShare.map(Format.percent) ?? "-", x: x, y: y, .accent)
+        x = grid.put("   session ", x: x, y: y, .dim)
+        x = grid.put(c.sessionShare.map(Format.percent) ?? "-", x: x, y: y, .accent)
+        x = grid.put("   longest look-away ", x: x, y: y, .dim)
+        x = grid.put(Format.fixed(c.longestLookAwayMs / 1000, 1) + " s", x: x, y: y, .plain)
+        x = grid.put("   cone ", x: x, y: y, .dim)
+        grid.put(Format.fixed(s.coneDeg, 0) + g.degree, x: x, y: y, .plain)
+
+        let label = "last minute "
+        let labelX = grid.put(label, x: 0, y: y + 1, .dim)
+        let room = grid.width - labelX - 5
+        let slots = min(room, c.timeline.count)
+        let seconds = max(0, min(room, 60))
+        // Newest at the right edge, by the word "now"; the left part stays blank until a minute has passed.
+        let start = labelX + seconds - slots
+        for (i, slot) in c.timeline.suffix(slots).enumerated() {
+            let (char, role): (Unicode.Scalar, Role) = switch slot.dominant {
+            case .empty: (" ", .plain)
+            case .contact: (g.contact, .ok)
+            case .away: (g.away, .warn)
+            case .noFace: (g.noFace, .alert)
+            }
+            grid[start + i, y + 1] = Cell(char, .role(role))
+        }
+        let nowX = grid.put(" now", x: labelX + seconds, y: y + 1, .dim)
+        if grid.width - nowX >= 34 {
+            var lx = grid.put("   ", x: nowX, y: y + 1)
+            lx = grid.put(String(g.contact), x: lx, y: y + 1, .ok)
+            lx = grid.put(" contact  ", x: lx, y: y + 1, .dim)
+            lx = grid.put(String(g.away), x: lx, y: y + 1, .warn)
+            lx = grid.put(" away  ", x: lx, y: y + 1, .dim)
+            lx = grid.put(String(g.noFace), x: lx, y: y + 1, .alert)
+            grid.put(" no face", x: lx, y: y + 1, .dim)
+        }
+    }
+
+    // MARK: Status and footer
+
+    static func statusLine(_ grid: inout CellGrid, _ s: Snapshot, y: Int, _ g: Glyphs) {
+        let text: String, role: Role
+        if let message = s.message {
+            (text, role) = (message, .accent)
+        } else if s.stream == .ended {
+            (text, role) = ("The stream ended; the screen stays until you quit (q).", .warn)
+        } else if s.paused {
+            (text, role) = ("PAUSED: the screen and the statistics are frozen; space resumes.", .warn)
+        } else if s.stream == .waiting {
+            (text, role) = ("Waiting for the camera to come back" + g.ellipsis, .warn)
+        } else {
+            (text, role) = ("", .plain)
+        }
+        grid.put(Format.clip(text, grid.width, ellipsis: g.ellipsis), x: 0, y: y, role)
+    }
+
+    static let keys: [(key: String, action: String)] = [
+        ("q", "quit"), ("?", "help"), ("space", "pause"), ("r", "reset"), ("p", "preview"), ("+/-", "cone"),
+        ("c", "calibrate"), ("g", "liveness"),
+    ]
+
+    /// The keys, two spaces apart, or one where the width is short.
+    static func footer(_ grid: inout CellGrid, y: Int, _ g: Glyphs) {
+        let total = keys.reduce(0) { $0 + Format.columns($1.key) + 1 + Format.columns($1.action) }
+        let gap = total + 2 * (keys.count - 1) <= grid.width ? "  " : " "
+        var x = 0
+        for (key, action) in keys {
+            if x + Format.columns(key) + 1 + Format.columns(action) > grid.width { break }
+            x = grid.put(key, x: x, y: y, .key)
+            x = grid.put(" " + action, x: x, y: y, .dim)
+            x = grid.put(gap, x: x, y: y)
+        }
+    }
+}
+
+extension Snapshot {
+    /// The same snapshot as if not paused (what the banner showed before the pause).
+    static func unpaused(_ s: Snapshot) -> Snapshot {
+        var copy = s
+        copy.paused = false
+        return copy
+    }
+}

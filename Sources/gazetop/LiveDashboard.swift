@@ -1,0 +1,154 @@
+import Capture
+import Dashboard
+import Dispatch
+import Foundation
+import GazeCore
+import Glibc
+import Monitor
+import Synchronization
+
+/// Wires the live dashboard: the session streams on a thread of its own (its capture thread) and
+/// processes on its vision queue, which feeds a `DashboardFeed`; the main thread runs the `DashboardLoop`
+/// on a curses screen and draws the newest snapshot. Every way out (quit, Ctrl-C, SIGTERM, a camera
+/// failure, an error) closes the screen before anything is printed.
+struct LiveDashboard {
+    let camera: V4L2Camera
+    let options: LiveOptions
+    let config: GazeConfig
+    let model: ModelHandOver
+
+    init(device: V4L2Camera, options: LiveOptions, config: GazeConfig, model: ModelHandOver) {
+        camera = device
+        self.options = options
+        self.config = config
+        self.model = model
+    }
+
+    struct Outcome {
+        var live: LiveReport
+        var report: SessionReport
+    }
+
+    func run(ascii: Bool, color: Bool, exitAtEnd: Bool) throws(CommandFailure) -> Outcome {
+        // Before any thread starts, so they all inherit it: a parent may have left SIGWINCH blocked.
+        TerminalSignals.unblock()
+        let feed = DashboardFeed(config: config, device: camera.path)
+        let model = self.model, config = self.config
+        let session = LiveSession(camera: camera, options: options) {
+            let pipeline = FramePipeline(model: model.take(), config: config, includeRaw: true)
+            feed.attach(pipeline)
+            return pipeline
+        }
+        feed.counters = session.counters
+        feed.scheduleOnVisionQueue = { session.onVisionQueue($0) }
+
+        let interrupt = InterruptFlag(signals: [SIGINT, SIGTERM, SIGHUP])
+        let streaming = SessionThread(session: session, feed: feed, shouldStop: { interrupt.raised })
+        streaming.start()
+        // Setup failures (no camera, busy, permission) are reported before the screen changes.
+        while session.counters.format == nil && !streaming.finished { usleep(10_000) }
+        if streaming.finished, case .failure(let error) = streaming.result! { throw CommandFailure(error) }
+
+        let screen: CursesScreen
+        do {
+            screen = try CursesScreen(ascii: ascii, color: color)
+        } catch {
+            streaming.stopAndWait()
+            throw CommandFailure(.terminal, error.description)
+        }
+        var hooks = DashboardLoop.Hooks()
+        hooks.pause = { feed.request($0 ? .pause : .resume) }
+        hooks.reset = { feed.request(.reset) }
+        hooks.preview = { feed.request(.preview($0)) }
+        hooks.stricter = { feed.request(.stricter(steps: $0)) }
+        let loop = DashboardLoop(screen: screen, config: config.dashboard, latest: { feed.latest() }, hooks: hooks)
+        _ = loop.run(exitAtEnd: exitAtEnd, shouldStop: { interrupt.raised || streaming.failed })
+        screen.close()
+
+        streaming.stopAndWait()
+        let report = session.onVisionQueueAndWait { feed.report }
+        switch streaming.result! {
+        case .success(let live): return Outcome(live: live, report: report)
+        case .failure(let error): throw CommandFailure(error)
+        }
+    }
+}
+
+/// The thread `LiveSession.run` blocks (it becomes the capture thread).
+// @unchecked Sendable: `result` is written once by the session thread before `done` is signalled (and
+// `finished` set), and read by the main thread only after seeing `finished` or waiting on `done`.
+final class SessionThread: @unchecked Sendable {
+    private let session: LiveSession
+    private let feed: DashboardFeed
+    private let shouldStop: @Sendable () -> Bool
+    private let stopRequested = Atomic(false)
+    private let isFinished = Atomic(false)
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var result: Result<LiveReport, CameraError>?
+
+    init(session: LiveSession, feed: DashboardFeed, shouldStop: @escaping @Sendable () -> Bool) {
+        self.session = session
+        self.feed = feed
+        self.shouldStop = shouldStop
+    }
+
+    var finished: Bool { isFinished.load(ordering: .acquiring) }
+
+    /// The stream failed mid-way (the dashboard closes and the failure is reported).
+    var failed: Bool {
+        guard finished, let result else { return false }
+        switch result {
+        case .failure: return true
+        case .success(let r): if case .failed = r.ending { return true } else { return false }
+        }
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            let feed = self.feed
+            do throws(CameraError) {
+                let report = try session.run(
+                    onRecord: { feed.confirmed($0) }, onLive: { feed.live($0) },
+                    onEvent: { line in
+                        feed.setEvent(line)
+                        feed.setStream(line.contains("waiting") ? .waiting : nil)
+                    },
+                    shouldStop: { [self] in stopRequested.load(ordering: .relaxed) || shouldStop() })
+                if report.ending == .ended { feed.setStream(.ended) }
+                result = .success(report)
+            } catch {
+                result = .failure(error)
+            }
+            isFinished.store(true, ordering: .releasing)
+            done.signal()
+        }
+        thread.name = "gazetop capture"
+        thread.start()
+    }
+
+    func stopAndWait() {
+        stopRequested.store(true, ordering: .relaxed)
+        done.wait()
+        done.signal() // a second call returns at once
+    }
+}
+
+/// The environment's say on the terminal.
+enum TerminalCheck {
+    /// The dashboard draws wide characters, so the locale must be UTF-8 unless `--ascii`.
+    static func requireUTF8(unlessASCII ascii: Bool) throws(CommandFailure) {
+        let utf8 = TerminalLocale.adoptEnvironment()
+        if !utf8 && !ascii {
+            let lang = getenv("LC_ALL").flatMap { String(validatingCString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+                ?? getenv("LANG").flatMap { String(validatingCString: $0) } ?? "unset"
+            throw CommandFailure(.terminal, "the terminal's locale is not UTF-8 (LANG/LC_ALL: \(lang)); "
+                + "set a UTF-8 locale (e.g. LANG=C.UTF-8) or use --ascii")
+        }
+    }
+
+    /// NO_COLOR (https://no-color.org): present and not empty means no colour.
+    static var noColorRequested: Bool {
+        guard let value = getenv("NO_COLOR") else { return false }
+        return value.pointee != 0
+    }
+}

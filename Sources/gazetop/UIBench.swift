@@ -1,0 +1,65 @@
+import Capture
+import Dashboard
+import Evaluation
+import GazeCore
+import Glibc
+import Monitor
+import Vision
+
+/// `gazetop bench --ui`: the cost of one full redraw of the dashboard at 120x40, measured as the UI
+/// thread pays it: `DashboardView.render` (snapshot to cells) and pushing every cell through curses to a
+/// terminal (xterm-256color, output to /dev/null) with a full repaint, not only the changes.
+///
+/// The snapshots are real: a clip goes through the pipeline and the dashboard's feed, as in a live
+/// session, and one snapshot is kept per frame, the camera preview on for every other one.
+func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int) throws(CommandFailure) -> String {
+    let source: VideoFileSource
+    do { source = try VideoFileSource(path: clip) } catch { throw CommandFailure(.input, "\(error)") }
+    let pipeline = FramePipeline(model: model, config: config, includeRaw: true)
+    let feed = DashboardFeed(config: config, device: "sim:" + clip)
+    feed.attach(pipeline)
+    var snapshots: [Snapshot] = []
+    while true {
+        let frame: Frame?
+        do { frame = try source.nextFrame() } catch { throw CommandFailure(.input, "\(error)") }
+        guard let frame else { break }
+        if frame.sequence % 2 == 0 { feed.request(.preview(frame.sequence % 4 == 0)) }
+        let record = pipeline.process(frame)
+        feed.live(LiveFrame(frame: frame, record: record, latencyMs: record.ms))
+        for r in pipeline.takeConfirmed() { feed.confirmed(r) }
+        var s = feed.latest()
+        s.showPreview = s.preview != nil
+        snapshots.append(s)
+    }
+    guard !snapshots.isEmpty else { throw CommandFailure(.input, "\(clip): no frames") }
+
+    let width = 120, height = 40, term = "xterm-256color"
+    let screen: CursesScreen
+    do { screen = try CursesScreen(benchmarkTerm: term, width: width, height: height, outputPath: "/dev/null") } catch {
+        throw CommandFailure(.terminal, error.description)
+    }
+    defer { screen.close() }
+    var renderMs: [Double] = [], pushMs: [Double] = [], totalMs: [Double] = []
+    for i in 0..<redraws {
+        let snapshot = snapshots[i % snapshots.count]
+        let start = CaptureClock.nowMs()
+        let grid = DashboardView.render(snapshot, width: width, height: height, options: screen.options)
+        let rendered = CaptureClock.nowMs()
+        screen.show(grid, repaintAll: true)
+        let end = CaptureClock.nowMs()
+        renderMs.append(rendered - start)
+        pushMs.append(end - rendered)
+        totalMs.append(end - start)
+    }
+    func line(_ name: String, _ v: [Double]) -> String {
+        let p = Percentiles(v)
+        return "  \(name): median \(RecordEncoding.num(p.median, 3)) ms, p99 \(RecordEncoding.num(p.p99, 3)) ms"
+    }
+    return [
+        "ui bench: \(redraws) full redraws at \(width)x\(height) (\(term), colours \(screen.options.colors), output to /dev/null) "
+            + "of \(snapshots.count) snapshots from \(clip), the camera preview on in half of them",
+        line("render (snapshot to cells)", renderMs),
+        line("curses (cells to the terminal, every cell repainted)", pushMs),
+        line("full redraw", totalMs),
+    ].joined(separator: "\n")
+}
