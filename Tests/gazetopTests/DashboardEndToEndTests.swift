@@ -73,7 +73,12 @@ struct DashboardEndToEndTests {
             return text
         }
 
-        func kill() { _ = try? run(["kill-server"]) }
+        /// Ends the server and removes its socket (tmux leaves the file behind).
+        func kill() {
+            _ = try? run(["kill-server"])
+            let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+            unlink("\(folder)/tmux-\(getuid())/\(socket)")
+        }
     }
 
     static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
