@@ -38,6 +38,9 @@ public final class CursesScreen: Screen {
             throw ScreenError(description: "cannot open \(outputPath) for the benchmark terminal")
         }
         try self.init(term: term, output: out, input: input, ascii: false, color: true)
+        // Input is /dev/null, always "readable": without this, curses would take it for typeahead and cut
+        // its updates short.
+        typeahead(-1)
         resizeterm(Int32(height), Int32(width))
     }
 

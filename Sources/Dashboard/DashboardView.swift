@@ -176,11 +176,11 @@ public enum DashboardView {
         x = grid.put("   cone ", x: x, y: y, .dim)
         grid.put(Format.fixed(s.coneDeg, 0) + g.degree, x: x, y: y, .plain)
 
-        let label = "last minute "
+        let label = c.timelineSeconds == 60 ? "last minute " : "last \(c.timelineSeconds) s "
         let labelX = grid.put(label, x: 0, y: y + 1, .dim)
         let room = grid.width - labelX - 5
         let slots = min(room, c.timeline.count)
-        let seconds = max(0, min(room, 60))
+        let seconds = max(0, min(room, c.timelineSeconds))
         // Newest at the right edge, by the word "now"; the left part stays blank until a minute has passed.
         let start = labelX + seconds - slots
         for (i, slot) in c.timeline.suffix(slots).enumerated() {

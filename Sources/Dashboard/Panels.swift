@@ -18,12 +18,13 @@ enum Panels {
         if let rate = b.perMinute {
             cx = grid.put("   \(Format.fixed(rate, 1))/min ", x: cx, y: y, .plain)
             switch b.rate {
-            case .farBelow: grid.put("far below the usual \(typical)", x: cx, y: y, .warn, maxWidth: x + width - cx)
-            case .farAbove: grid.put("far above the usual \(typical)", x: cx, y: y, .warn, maxWidth: x + width - cx)
+            case .farBelow: grid.put("far below usual (\(typical))", x: cx, y: y, .warn, maxWidth: x + width - cx)
+            case .farAbove: grid.put("far above usual (\(typical))", x: cx, y: y, .warn, maxWidth: x + width - cx)
             case .usual, .unknown: grid.put("(usual at rest \(typical))", x: cx, y: y, .dim, maxWidth: x + width - cx)
             }
         } else {
-            grid.put("   rate after 5 s with a face", x: cx, y: y, .dim, maxWidth: x + width - cx)
+            let seconds = Int(SessionStats.blinkRateMinimumFaceMs / 1000)
+            grid.put("   rate after \(seconds) s with a face", x: cx, y: y, .dim, maxWidth: x + width - cx)
         }
         cx = grid.put("  last blink ", x: x, y: y + 1, .dim)
         cx = grid.put(b.lastDurationMs.map { "\(Int($0.rounded())) ms" } ?? "-", x: cx, y: y + 1, .plain)

@@ -47,9 +47,12 @@ public struct SessionStats: Sendable, Equatable {
     public var faceShare: Double { frames > 0 ? Double(faceFrames) / Double(frames) : 0 }
     public var eyeContactShare: Double { frames > 0 ? Double(contactFrames) / Double(frames) : 0 }
 
-    /// Blinks per minute of time with a face in view (nil under 5 s of it: too little to say).
+    /// Time with a face in view under which no blink rate is given (too little to say).
+    public static let blinkRateMinimumFaceMs = 5000.0
+
+    /// Blinks per minute of time with a face in view (nil under `blinkRateMinimumFaceMs` of it).
     public var blinksPerMinute: Double? {
         let seen = durationMs * faceShare
-        return seen >= 5000 ? Double(blinkCount) / (seen / 60_000) : nil
+        return seen >= Self.blinkRateMinimumFaceMs ? Double(blinkCount) / (seen / 60_000) : nil
     }
 }

@@ -160,6 +160,8 @@ public struct ContactSummary: Sendable, Equatable {
     public var longestLookAwayMs = 0.0
     /// The last seconds, oldest first, one slot per second of stream time; the newest may be partial.
     public var timeline: [TimelineSecond] = []
+    /// How many seconds the timeline covers when full.
+    public var timelineSeconds = DashboardConfig().timelineSeconds
 
     public init() {}
 }

@@ -150,6 +150,7 @@ public struct SnapshotCollector: Sendable {
         s.contact.sessionShare = stats.frames > 0 ? stats.eyeContactShare : nil
         s.contact.longestLookAwayMs = stats.longestLookAwayMs
         s.contact.timeline = timeline
+        s.contact.timelineSeconds = d.timelineSeconds
 
         s.blinks.count = stats.blinkCount
         s.blinks.perMinute = stats.blinksPerMinute

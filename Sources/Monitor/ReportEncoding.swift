@@ -130,7 +130,9 @@ public enum ReportEncoding {
 
     static func blinkRate(_ s: SessionStats, _ c: Context) -> String {
         let typical = "\(Int(c.typicalBlinksPerMinute.lowerBound))-\(Int(c.typicalBlinksPerMinute.upperBound))"
-        guard let rate = s.blinksPerMinute else { return " (too short to give a rate; a resting adult blinks \(typical) times a minute)" }
+        guard let rate = s.blinksPerMinute else {
+            return " (no rate: that needs \(Int(SessionStats.blinkRateMinimumFaceMs / 1000)) s with a face)"
+        }
         return " (\(fixed(rate, 1)) per minute; a resting adult blinks \(typical))"
     }
 }

@@ -92,9 +92,10 @@ struct CameraOptions: ParsableArguments {
         """
 
     static let exitCodesHelp = """
-        Exit status: 0 stopped by Ctrl-C, or the simulated video ended; 3 unreadable video for sim:; \
+        Exit status: 0 quit with q, stopped by Ctrl-C, or the simulated video ended; 3 unreadable video for sim:; \
         4 model missing; 5 output not written; 6 no camera (or another camera failure); 8 permission \
         denied (join the 'video' group); 9 camera busy (another program holds it); 10 no supported \
-        format; 11 camera unplugged; 12 no frame within --timeout.
+        format; 11 camera unplugged; 12 no frame within --timeout; 13 the terminal cannot show the \
+        dashboard (a locale without UTF-8 and no --ascii).
         """
 }

@@ -40,6 +40,7 @@ func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int
     }
     defer { screen.close() }
     var renderMs: [Double] = [], pushMs: [Double] = [], totalMs: [Double] = []
+    var withPreviewMs: [Double] = [], withoutPreviewMs: [Double] = []
     for i in 0..<redraws {
         let snapshot = snapshots[i % snapshots.count]
         let start = CaptureClock.nowMs()
@@ -50,10 +51,12 @@ func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int
         renderMs.append(rendered - start)
         pushMs.append(end - rendered)
         totalMs.append(end - start)
+        if snapshot.showPreview { withPreviewMs.append(end - start) } else { withoutPreviewMs.append(end - start) }
     }
     func line(_ name: String, _ v: [Double]) -> String {
         let p = Percentiles(v)
-        return "  \(name): median \(RecordEncoding.num(p.median, 3)) ms, p99 \(RecordEncoding.num(p.p99, 3)) ms"
+        return "  \(name): median \(RecordEncoding.num(p.median, 3)) ms, p90 \(RecordEncoding.num(p.at(0.9), 3)) ms, "
+            + "p99 \(RecordEncoding.num(p.p99, 3)) ms"
     }
     return [
         "ui bench: \(redraws) full redraws at \(width)x\(height) (\(term), colours \(screen.options.colors), output to /dev/null) "
@@ -61,5 +64,7 @@ func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int
         line("render (snapshot to cells)", renderMs),
         line("curses (cells to the terminal, every cell repainted)", pushMs),
         line("full redraw", totalMs),
+        line("full redraw, camera preview off", withoutPreviewMs),
+        line("full redraw, camera preview on", withPreviewMs),
     ].joined(separator: "\n")
 }

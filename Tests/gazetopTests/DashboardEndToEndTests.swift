@@ -74,7 +74,12 @@ struct DashboardEndToEndTests {
             return text
         }
 
-        func kill() { _ = try? run(["kill-server"]) }
+        /// Ends the server and removes its socket (tmux leaves the file behind).
+        func kill() {
+            _ = try? run(["kill-server"])
+            let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+            unlink("\(folder)/tmux-\(getuid())/\(socket)")
+        }
     }
 
     static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -175,6 +180,37 @@ struct DashboardEndToEndTests {
         // answer (2 frames later), have no face yet.
         let visible = (report["faceVisiblePct"] as? Double) ?? (report["faceVisiblePct"] as? Int).map(Double.init)
         #expect(visible.map { $0 >= 95 && $0 < 100 } == true, "faceVisiblePct \(String(describing: visible))")
+    }
+
+    /// Ctrl-C and SIGTERM end the dashboard like q does: the terminal comes back, the summary is printed,
+    /// and the exit status is 0.
+    @Test func interruptAndTerminateRestoreTheTerminal() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        // A looping clip, so only the signal ends it.
+        let run = [ErrorPathTests.executable, "--device", "sim:\(Self.clip)", "--size", "320x240", "--loop"]
+            .map(Self.quoted).joined(separator: " ")
+        let command = "unset NO_COLOR; \(run); echo \"first exited $?\"; \(run); echo \"second exited $?\"; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8", command])
+
+        _ = try tmux.waitFor("the first dashboard") { $0.contains("BLINKS") && $0.contains("q quit") }
+        try tmux.keys("C-c")
+        let first = try tmux.waitFor("the first run to end") { $0.contains("first exited") }
+        #expect(first.contains("first exited 0") && first.contains("gazetop session on"), "\(first)")
+        #expect(try tmux.state() == "0 1")
+
+        _ = try tmux.waitFor("the second dashboard") { $0.contains("BLINKS") && $0.contains("q quit") }
+        #expect(try tmux.state() == "1 0")
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let gazetop = try #require(children.split(separator: " ").compactMap { Int32($0) }.first, "no gazetop under the shell")
+        #expect(kill(gazetop, SIGTERM) == 0)
+        let second = try tmux.waitFor("the second run to end") { $0.contains("second exited") }
+        #expect(second.contains("second exited 0"), "\(second)")
+        #expect(try tmux.state() == "0 1")
+        #expect(!second.contains("q quit") && !second.contains("BLINKS"), "no dashboard left on the primary screen")
     }
 
     /// Without a UTF-8 locale the dashboard cannot draw its characters: one line and exit 13, unless
