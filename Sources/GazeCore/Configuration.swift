@@ -17,18 +17,28 @@ public struct TrackingConfig: Sendable, Equatable {
     /// the ZJU clips: every 30 frames lets the followed box drift and costs blink precision (FBN F1 0.875
     /// against 0.932 at 10).
     public var redetectEveryFrames = 10
-    /// With N > 0, while a face is followed, those re-detections run on a queue of their own and their
-    /// answer is taken N frames later; 0 runs them in line (the frame waits for the scan). Measured: 3
-    /// removes live capture's detection stalls (0 frames dropped at 30 fps instead of 7 in 10 s) at a cost
-    /// in blink F1 on the ZJU clips (0.959 against 0.966) and in file throughput (the detection thread
-    /// competes with decoding and vision for 2 cores), so files keep 0 for now.
+    /// With N > 0, face detection runs on a queue of its own and its answer for frame N is taken at frame
+    /// N + lag: the periodic re-detection of a followed face, and the search for a face while none is
+    /// followed (the frames in between report no face). A followed face that is lost is first looked for
+    /// around its last place in line (`nearDetectionMargin`), which costs a fraction of a full scan.
+    /// 0 runs every detection in line: the frame waits for the scan. Files use this value (all cores are
+    /// busy decoding and fitting anyway, so a detection thread only competes); live capture uses
+    /// `liveDetectionLagFrames`.
     public var detectionLagFrames = 0
+    /// The lag for a live camera, where a frame waiting for a full scan (25-70 ms at 640x480) holds up the
+    /// screen and makes capture drop frames. Measured with `gazetop evaluate --detection-lag N` on the ZJU
+    /// clips: lags 1 and 2 give the same blink F1 as in line (0.966), 3 and 4 lose about 0.02 (the face is
+    /// re-anchored later). 2 frames leave a scan 67 ms at 30 fps.
+    public var liveDetectionLagFrames = 2
     /// Detection runs on a copy whose longer side is at most this (HOG finds faces from about 80 px).
     public var detectionMaxSidePixels = 640
     /// Faces scoring at least this with dlib's HOG detector count (dlib's own cut is 0). Below 0 finds
     /// faces seen from below or in poor light; on the no-face frames of the test data nothing scores
     /// above -0.7.
     public var detectionMinScore = -0.4
+    /// A followed face whose fit stops looking plausible is looked for again around its last box first,
+    /// grown by this fraction of its size on each side (a full scan only if it is not there).
+    public var nearDetectionMargin = 0.5
     /// A tracked face whose size changes by more than this fraction in one frame is detected afresh.
     public var maxTrackedSizeChange = 0.2
     /// A tracked face whose centre moves more than this fraction of its size in one frame is detected afresh.

@@ -27,8 +27,10 @@ public final class FaceTracker {
     private var poseState = cvs_pose_state()
     private var faceCount = 0
 
-    /// How many full detections ran (for benchmarks and tests of the policy).
+    /// How many full detections ran in line (for benchmarks and tests of the policy), and how many
+    /// searched only around a followed face.
     public private(set) var detections = 0
+    public private(set) var nearDetections = 0
     /// Where the last frame's time went.
     public private(set) var lastTimings = StageTimings()
 
@@ -36,6 +38,10 @@ public final class FaceTracker {
     private let background: BackgroundDetector?
     /// The re-detection under way: the frame it was asked for and that frame's landmarks.
     private var pendingCheck: (sequence: Int, landmarks: Landmarks)?
+    /// The background search for a face under way while none is followed: the frame it was asked for.
+    private var pendingSearch: Int?
+    /// Background re-detections in a row that did not find the followed face.
+    private var missedChecks = 0
 
     public init(model: FaceModel, config: TrackingConfig = TrackingConfig()) {
         self.model = model
@@ -47,6 +53,8 @@ public final class FaceTracker {
     public func reset() {
         previous = nil
         pendingCheck = nil
+        pendingSearch = nil
+        missedChecks = 0
         background?.forgetAll()
         framesSinceFullScaleTry = Int.max / 2
         poseState = cvs_pose_state()
@@ -68,43 +76,32 @@ public final class FaceTracker {
                                 frameLevel: frame.meanLevel, visionMs: Monotonic.nowMs() - start)
     }
 
+    /// A face this many pixels wide is well inside what dlib's HOG detector finds (its window is 80 px).
+    static let comfortableFacePixels = 100.0
+
+    /// The largest face in `frame`, by a full scan or, with `near`, by a search around that box only.
+    func largestFace(in frame: Frame, near: Box? = nil) -> Box? {
+        frame.gray.withUnsafeBufferPointer { pixels in
+            detect(cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
+                             stride: Int32(frame.width)), width: frame.width, height: frame.height, near: near)
+        }
+    }
+
     private func findFace(in image: cvs_image, frame: Frame) -> FaceObservation? {
         let width = frame.width, height = frame.height
-        var landmarks: Landmarks?
-        var box: Box?
         if let pending = pendingCheck, frame.sequence - pending.sequence >= config.detectionLagFrames,
            let background {
             pendingCheck = nil
             settle(background.answer(for: pending.sequence), for: pending.landmarks)
         }
-        let followingInBackground = background != nil && previous != nil
-        if let previous, followingInBackground || framesSinceDetection < config.redetectEveryFrames {
-            let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
-            if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
-                landmarks = fitted
-                box = tracked
-                framesSinceDetection += 1
-                if let background, pendingCheck == nil, framesSinceDetection >= config.redetectEveryFrames {
-                    framesSinceDetection = 0
-                    pendingCheck = (frame.sequence, fitted)
-                    background.request(frame)
-                }
-            }
-        }
-        if landmarks == nil {
+        var found = follow(image, frame: frame)
+        if found == nil {
             if let pending = pendingCheck { background?.discard(pending.sequence) } // superseded
             pendingCheck = nil
-            poseState.valid = 0 // a detection may have found another face
-            guard let detected = detect(image, width: width, height: height) else {
-                previous = nil
-                faceCount = 0
-                return nil
-            }
-            landmarks = fit(image, detected)
-            box = detected
-            if let landmarks { boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: detected) }
+            poseState.valid = 0 // a detection may find another face
+            found = background == nil ? detectInLine(image, width: width, height: height) : acquire(image, frame: frame)
         }
-        guard let landmarks, let box else {
+        guard let (landmarks, box) = found else {
             previous = nil
             poseState.valid = 0
             return nil
@@ -117,15 +114,96 @@ public final class FaceTracker {
                                headPose: headPose(landmarks, width: width, height: height))
     }
 
-    private func detect(_ image: cvs_image, width: Int, height: Int) -> Box? {
+    /// The followed face in this frame: fitted from the last frame's landmarks while that fit stays
+    /// plausible, else found again by a detection around where it was. Nil when no face is followed, when a
+    /// periodic in-line re-detection is due, or when the face is not near its last place.
+    private func follow(_ image: cvs_image, frame: Frame) -> (Landmarks, Box)? {
+        guard let previous else { return nil }
+        let followingInBackground = background != nil
+        guard followingInBackground || framesSinceDetection < config.redetectEveryFrames else { return nil }
+        let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
+        var found: (Landmarks, Box)?
+        if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
+            found = (fitted, tracked)
+        } else if let near = detect(image, width: frame.width, height: frame.height, near: tracked),
+                  let fitted = fit(image, near) {
+            // A fit that jumped or lost its shape (a quick turn, a hand): the face is looked for around
+            // its last place only, a fraction of a full scan, so the frame is not held up.
+            boxFromLandmarks = BoxRelation(from: Box(bounding: fitted.points), to: near)
+            found = (fitted, near)
+        }
+        guard let found else { return nil }
+        framesSinceDetection += 1
+        if let background, pendingCheck == nil, framesSinceDetection >= config.redetectEveryFrames {
+            framesSinceDetection = 0
+            pendingCheck = (frame.sequence, found.0)
+            background.request(frame)
+        }
+        return found
+    }
+
+    /// A full detection in line: the frame waits for the scan.
+    private func detectInLine(_ image: cvs_image, width: Int, height: Int) -> (Landmarks, Box)? {
+        guard let detected = detect(image, width: width, height: height),
+              let landmarks = fit(image, detected) else { return nil }
+        boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: detected)
+        return (landmarks, detected)
+    }
+
+    /// With background detection, a face that is not followed is looked for off the frame's path too: a
+    /// scan of frame N is collected at frame N + lag (the frames between report no face), and the face it
+    /// found is fitted in that later frame. Then the next scan starts.
+    private func acquire(_ image: cvs_image, frame: Frame) -> (Landmarks, Box)? {
+        guard let background else { return nil }
+        guard let pending = pendingSearch else {
+            pendingSearch = frame.sequence
+            background.request(frame)
+            return nil
+        }
+        guard frame.sequence - pending >= config.detectionLagFrames else { return nil }
+        pendingSearch = nil
+        let faces = background.answer(for: pending)
+        faceCount = faces.count
+        framesSinceDetection = 0
+        guard let largest = faces.first, let landmarks = fit(image, largest) else {
+            pendingSearch = frame.sequence // nothing yet: look again in this frame
+            background.request(frame)
+            return nil
+        }
+        boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: largest)
+        return (landmarks, largest)
+    }
+
+    /// Runs the detector on the whole frame, or with `near`, on the region around that box only (at the
+    /// same scale, so the box is the one a full scan would give). Returns the largest face.
+    private func detect(_ image: cvs_image, width: Int, height: Int, near: Box? = nil) -> Box? {
         let start = Monotonic.nowMs()
         defer { lastTimings.detectMs += Monotonic.nowMs() - start }
-        detections += 1
-        framesSinceDetection = 0
         let longest = max(width, height)
         let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
+        if let near {
+            nearDetections += 1
+            let region = near.expanded(by: config.nearDetectionMargin, within: width, height)
+            let x0 = Int(region.x), y0 = Int(region.y), w = Int(region.width), h = Int(region.height)
+            guard w > 0, h > 0 else { return nil }
+            let crop = cvs_image(pixels: image.pixels! + (y0 * Int(image.stride) + x0), width: Int32(w),
+                                 height: Int32(h), stride: image.stride)
+            // At the full scan's scale, so the face is seen as it was found; but a face too small for HOG's
+            // 80-pixel window at that scale (one found by the full-size retry) is searched for at full size.
+            let nearScale = Double(scale) * max(near.width, near.height) >= Self.comfortableFacePixels ? scale : 1
+            let found = cvs_detect_faces(model.handle, crop, nearScale, Float(config.detectionMinScore), &boxes,
+                                         Int32(boxes.count), &error)
+            guard found > 0 else { return nil }
+            // The face that was followed, not another one that happens to be near (or larger).
+            return boxes.prefix(Int(min(found, Int32(boxes.count))))
+                .map { Box(x: Double($0.x) + Double(x0), y: Double($0.y) + Double(y0), width: Double($0.width),
+                           height: Double($0.height)) }
+                .max { $0.overlap(with: near) < $1.overlap(with: near) }
+        }
+        detections += 1
+        framesSinceDetection = 0
         func run(_ scale: Float) -> Int32 {
             cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
         }
@@ -155,16 +233,24 @@ public final class FaceTracker {
     }
 
     /// Applies a background re-detection of an earlier frame: the face count, and where the detector's box
-    /// sits relative to that frame's landmarks. No face there means the followed face was not one: the next
-    /// frame is detected afresh.
-    /// The next fit uses the new relation, so the face is re-anchored from this frame on.
+    /// sits relative to that frame's landmarks. The next fit uses the new relation, so the face is
+    /// re-anchored from this frame on. A face the detector missed is checked again at once, and given up
+    /// (searched for afresh) only when it is missed twice running: one miss is more often the detector's
+    /// (a turned head, a small face) than a followed face that is not one.
     private func settle(_ found: [Box], for landmarks: Landmarks) {
         let followed = Box(bounding: landmarks.points)
         guard let match = found.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
               match.overlap(with: followed) > 0.2 else {
-            previous = nil
+            missedChecks += 1
+            if missedChecks >= 2 {
+                missedChecks = 0
+                previous = nil
+            } else {
+                framesSinceDetection = config.redetectEveryFrames
+            }
             return
         }
+        missedChecks = 0
         faceCount = found.count
         boxFromLandmarks = BoxRelation(from: followed, to: match)
     }

@@ -46,7 +46,7 @@ struct Analyze: ParsableCommand {
             for path in inputs {
                 do { sources.append(try openFileSource(path: path)) } catch { throw CommandFailure(.input, "\(error)") }
             }
-            let pipeline = FramePipeline(model: try modelOptions.load(), config: tuning.config, includeRaw: raw)
+            let pipeline = FramePipeline(model: try modelOptions.load(), config: tuning.config(live: false), includeRaw: raw)
             let analyzer = FileAnalyzer(pipeline: pipeline)
             let out: OutputFile
             do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }

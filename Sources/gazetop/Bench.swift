@@ -85,7 +85,7 @@ struct Bench: ParsableCommand {
                 throw CommandFailure(.data, "no files given and no shared data found (../shared/data or $GAZETOP_DATA)")
             }
             let model = try modelOptions.load()
-            let bench = PipelineBenchmark(pipeline: FramePipeline(model: model, config: tuning.config))
+            let bench = PipelineBenchmark(pipeline: FramePipeline(model: model, config: tuning.config(live: false)))
             let tty = isatty(STDERR_FILENO) == 1
             let groups: [PipelineBenchmark.Group]
             do {
@@ -125,14 +125,14 @@ struct Bench: ParsableCommand {
         let s = SimulatedCameraConfig.size(size)!
         let interrupt = InterruptFlag()
         print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
-                               model: try modelOptions.load(), config: tuning.config, shouldStop: { interrupt.raised }))
+                               model: try modelOptions.load(), config: tuning.config(live: true), shouldStop: { interrupt.raised }))
     }
 
     private func runUI() throws(CommandFailure) {
         guard let clip = files.first ?? SharedData.dataFolder.map({ $0 + "/zju-eyeblink/2_000001M_FNN.mp4" }) else {
             throw CommandFailure(.data, "no file given and no shared data found (../shared/data or $GAZETOP_DATA)")
         }
-        print(try runUIBench(clip: clip, model: try modelOptions.load(), config: tuning.config, redraws: redraws))
+        print(try runUIBench(clip: clip, model: try modelOptions.load(), config: tuning.config(live: true), redraws: redraws))
     }
 
     private typealias PeerRow = (group: String, result: PeerBenchmark.Result)

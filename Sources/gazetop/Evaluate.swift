@@ -46,7 +46,7 @@ struct Evaluate: ParsableCommand {
         try failing {
             let clips: [AnnotatedClip]
             do { clips = try BlinkAnnotations.load(folder: folder) } catch { throw CommandFailure(.data, "\(error)") }
-            var config = tuning.config
+            var config = tuning.config(live: false)
             config.blink.irisWeight = irisWeight
             let analyzer = FileAnalyzer(pipeline: FramePipeline(model: try modelOptions.load(), config: config))
             let showProgress = isatty(STDERR_FILENO) == 1

@@ -77,7 +77,7 @@ struct Monitor: ParsableCommand {
     private func runRecords() throws(CommandFailure) {
         let (device, _) = try camera.camera()
         let model = ModelHandOver(try modelOptions.load())
-        let config = tuning.config
+        let config = tuning.config(live: true)
         let out: OutputFile
         do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
         let reportFile = try ReportFile(path: report)
@@ -110,7 +110,7 @@ struct Monitor: ParsableCommand {
         let (device, _) = try camera.camera()
         let model = ModelHandOver(try modelOptions.load())
         let reportFile = try ReportFile(path: report)
-        let config = tuning.config
+        let config = tuning.config(live: true)
         let live = LiveDashboard(device: device, options: camera.liveOptions, config: config, model: model)
         let startedAt = ReportEncoding.utcNow()
         let outcome = try live.run(ascii: ascii, color: !noColor && !TerminalCheck.noColorRequested, exitAtEnd: exitAtEnd)

@@ -35,12 +35,13 @@ struct TuningOptions: ParsableArguments {
     var redetectEveryFrames: Int = GazeConfig().tracking.redetectEveryFrames
 
     @Option(name: .customLong("detection-lag"), help: ArgumentHelp(
-        "Re-detect a followed face on a background queue and use each answer N frames later (0: in line; "
-            + "3 removes the detection stalls of live capture at 30 fps).", valueName: "frames"))
-    var detectionLagFrames: Int = GazeConfig().tracking.detectionLagFrames
+        "Run face detection on a background queue and use each answer N frames later; 0 runs it in line, "
+            + "the frame waiting for the scan (default: \(GazeConfig().tracking.liveDetectionLagFrames) live, "
+            + "\(GazeConfig().tracking.detectionLagFrames) for files).", valueName: "frames"))
+    var detectionLagFrames: Int?
 
     func validate() throws {
-        guard detectionLagFrames >= 0 else { throw ValidationError("--detection-lag must be 0 or more") }
+        if let lag = detectionLagFrames, lag < 0 { throw ValidationError("--detection-lag must be 0 or more") }
         guard eyeContactWindowSeconds > 0 else { throw ValidationError("--eye-contact-window must be above 0") }
         guard eyeContactConeDeg > 0 && eyeContactConeDeg < 90 else {
             throw ValidationError("--eye-contact-cone must be between 0 and 90 degrees")
@@ -48,7 +49,9 @@ struct TuningOptions: ParsableArguments {
         guard redetectEveryFrames >= 1 else { throw ValidationError("--redetect-every must be at least 1") }
     }
 
-    var config: GazeConfig {
+    /// The configuration these options give, for a live camera or for files (they differ in where face
+    /// detection runs: see `TrackingConfig.liveDetectionLagFrames`).
+    func config(live: Bool) -> GazeConfig {
         var c = GazeConfig()
         c.eyeContact.windowMs = eyeContactWindowSeconds * 1000
         let widen = c.eyeContact.leaveConeDeg / c.eyeContact.enterConeDeg
@@ -56,6 +59,7 @@ struct TuningOptions: ParsableArguments {
         c.eyeContact.leaveConeDeg = eyeContactConeDeg * widen
         c.tracking.redetectEveryFrames = redetectEveryFrames
         c.tracking.detectionLagFrames = detectionLagFrames
+            ?? (live ? c.tracking.liveDetectionLagFrames : c.tracking.detectionLagFrames)
         return c
     }
 }

@@ -147,13 +147,17 @@ struct LiveSessionTests {
         expectReleased(device)
     }
 
-    @Test(arguments: ["GREY", "YUYV"])
-    func aSimulatedCameraGivesTheSameBlinksAsAnalyzingTheFile(format: String) throws {
+    /// In line (files' default) and with background detection (live's default, `--detection-lag`): the
+    /// same frames give the same records either way they arrive.
+    @Test(arguments: [("GREY", 0), ("YUYV", 0), ("YUYV", GazeConfig().tracking.liveDetectionLagFrames)])
+    func aSimulatedCameraGivesTheSameBlinksAsAnalyzingTheFile(format: String, lag: Int) throws {
         guard let model = SharedModel.shared.model else {
             Issue.record("the landmark model did not load (install libdlib-data)")
             return
         }
-        let file = FileAnalyzer(pipeline: FramePipeline(model: model))
+        var config = GazeConfig()
+        config.tracking.detectionLagFrames = lag
+        let file = FileAnalyzer(pipeline: FramePipeline(model: model, config: config))
         var fileRecords: [FrameRecord] = []
         let fileStats = try file.run(VideoFileSource(path: TestData.zjuClip), onRecord: { fileRecords.append($0) })
 
@@ -162,7 +166,8 @@ struct LiveSessionTests {
         options.request = CaptureRequest(width: 320, height: 240, fps: 30)
         options.lossless = true
         let shared = SharedModel.shared
-        let live = LiveSession(camera: camera, options: options) { FramePipeline(model: shared.model!) }
+        let liveConfig = config
+        let live = LiveSession(camera: camera, options: options) { FramePipeline(model: shared.model!, config: liveConfig) }
         var liveRecords: [FrameRecord] = []
         let report = try live.run(onRecord: { liveRecords.append($0) }, shouldStop: { false })
 

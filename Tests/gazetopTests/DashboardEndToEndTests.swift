@@ -9,8 +9,9 @@ import Testing
 @Suite(.serialized, .enabled(if: SharedClip.available, Comment(rawValue: SharedClip.skipMessage)))
 struct DashboardEndToEndTests {
     static let clip = SharedClip.path
-    /// The same tuning for both runs, whatever either command's defaults become.
-    static let tuning = ["--detection-lag", "3"]
+    /// The same tuning for both runs: the monitor's own default (detection in the background, answers
+    /// taken 2 frames later; `TrackingConfig.liveDetectionLagFrames`), which files do not use by default.
+    static let tuning = ["--detection-lag", "2"]
 
     /// A tmux server of this test's own (its own socket, no user configuration), killed at the end.
     final class Tmux {
@@ -175,7 +176,10 @@ struct DashboardEndToEndTests {
         let timeline = try #require(report["timeline"] as? [[String: Any]])
         #expect(timeline.count >= 4 && timeline.count <= 6, "one entry per second of a 5 s clip: \(timeline.count)")
         #expect((report["durationSeconds"] as? Double).map { $0 > 4 && $0 < 6 } == true)
-        #expect(report["faceVisiblePct"] as? Double == 100 || report["faceVisiblePct"] as? Int == 100)
+        // The person is in view throughout; only the first frames, before the background detector's first
+        // answer (2 frames later), have no face yet.
+        let visible = (report["faceVisiblePct"] as? Double) ?? (report["faceVisiblePct"] as? Int).map(Double.init)
+        #expect(visible.map { $0 >= 95 && $0 < 100 } == true, "faceVisiblePct \(String(describing: visible))")
     }
 
     /// Ctrl-C and SIGTERM end the dashboard like q does: the terminal comes back, the summary is printed,
