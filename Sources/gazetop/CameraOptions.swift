@@ -72,7 +72,9 @@ struct CameraOptions: ParsableArguments {
     /// lines (the help formatter wraps them); table rows stay under 80 columns.
     static let simulatorHelp = """
         Simulated camera: --device sim:VIDEO[?key=value&...] streams a video file through a software \
-        V4L2 device at the video's own rate, so the live path can be tried without a camera. Keys:
+        V4L2 device at the video's own rate, so the live path can be tried without a camera. VIDEO may \
+        also be a folder of images (name order, 30 fps) or one image (a still photo: served again and \
+        again). It counts as a virtual camera. Keys:
           formats=YUYV,MJPG,GREY   formats offered, in order (default YUYV,MJPG);
                                    an unreadable one (H264) is refused, exit 10
           sizes=640x480,320x240    sizes offered (default: own, 640x480, 320x240)
