@@ -44,7 +44,8 @@ public struct CalibrationSession: Sendable {
     public init(config: GazeConfig = GazeConfig()) {
         self.config = config
         grid = ScreenGrid(config: config.screen)
-        ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness)
+        ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness,
+                           minCameraLookFrames: config.calibration.minFramesPerTarget)
         view = GazeTaskView(phase: .getReady, target: .camera, instruction: "look at the camera", problem: .noFace)
     }
 
@@ -117,13 +118,14 @@ public struct CalibrationSession: Sendable {
     private func pointView(_ point: Int, sincePoint: Double, _ f: ChallengeFrame, gaze: GazeAngles?) -> GazeTaskView {
         GazeTaskView(phase: .calibrating(point: point + 1, of: targets.count), target: targets[point],
                      secondsLeft: (pointMs - sincePoint) / 1000,
-                     instruction: "look at " + GazeTaskView.describe(targets[point], grid: grid), features: f.features, gaze: gaze)
+                     instruction: GazeTaskView.lookAt(targets[point], grid: grid, dot: true), features: f.features, gaze: gaze)
     }
 
     private mutating func finish(stop: ChallengeStop?) {
         var done = CalibrationOutcome(fit: nil, stop: stop, blinks: blinks, frames: samples.count)
         if stop == nil {
-            let fit = CalibrationFit(config: config.calibration, grid: grid, prior: .generic(config.gaze))
+            let fit = CalibrationFit(config: config.calibration, grid: grid, prior: .generic(config.gaze),
+                                 hitMarginDeg: config.challenge.hitMarginDeg)
             done.fit = fit.fit(samples, targets: [.camera] + targets, free: .all)
         }
         outcome = done

@@ -54,7 +54,7 @@ public struct ChallengeScorer: Sendable {
     public mutating func add(index: Int, sinceStartMs: Double, gaze: GazeAngles?) {
         guard let gaze, sinceStartMs >= config.reactionSeconds * 1000 else { return }
         cells[index].frames += 1
-        if grid.cell(at: gaze) == cells[index].cell { cells[index].framesOnTarget += 1 }
+        if grid.bounds(of: cells[index].cell).widened(by: config.hitMarginDeg).contains(gaze) { cells[index].framesOnTarget += 1 }
         sums[index].right += gaze.rightDeg
         sums[index].up += gaze.upDeg
         let n = Double(cells[index].frames)
@@ -85,17 +85,22 @@ public struct ChallengeScorer: Sendable {
     }
 
     /// The gaze checks the scoring mode asks for, each passed or not.
-    public var results: [CheckResult] {
+    public var results: [CheckResult] { Self.checks(scores, config: config) }
+
+    /// The gaze checks of scored cells under `config` (its scoring mode and limits).
+    public static func checks(_ cells: [CellScore], config: ChallengeConfig) -> [CheckResult] {
         var out: [CheckResult] = []
         if config.scoring != .direction {
-            let overall = overallAccuracy
+            let overall = cells.isEmpty ? 0 : cells.map(\.accuracy).reduce(0, +) / Double(cells.count)
             let worst = cells.map(\.accuracy).min() ?? 0
             out.append(CheckResult(check: .gazeAccuracy, passed: overall >= config.passThreshold, value: overall,
                                    limit: config.passThreshold))
             out.append(CheckResult(check: .cellAccuracy, passed: worst >= config.minCellAccuracy, value: worst,
                                    limit: config.minCellAccuracy))
         }
-        if config.scoring != .position, let direction = directionAccuracy {
+        let moves = cells.dropFirst()
+        if config.scoring != .position, !moves.isEmpty {
+            let direction = Double(moves.filter { $0.directionOK == true }.count) / Double(moves.count)
             out.append(CheckResult(check: .gazeDirection, passed: direction >= 1, value: direction, limit: 1))
         }
         return out

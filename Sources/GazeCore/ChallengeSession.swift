@@ -86,6 +86,15 @@ public struct ChallengeOutcome: Sendable, Equatable {
         }
     }
 
+    /// The result the same session would have had under another scoring mode or other gaze limits: the
+    /// liveness and calibration checks as they were, the gaze checks redone on the cells' scores.
+    public func result(scoredWith config: ChallengeConfig) -> ChallengeResult {
+        if stop != nil { return .inconclusive }
+        let gaze: Set<ChallengeCheck> = [.gazeAccuracy, .cellAccuracy, .gazeDirection]
+        if checks.contains(where: { !gaze.contains($0.check) && !$0.passed }) { return .fail }
+        return ChallengeScorer.checks(cells, config: config).allSatisfy(\.passed) ? .pass : .fail
+    }
+
     /// A session refused before it began because the camera is a virtual one.
     public static func virtualCameraRefused(sequence: [Int]) -> ChallengeOutcome {
         ChallengeOutcome(result: .fail, sequence: sequence, cells: sequence.map { CellScore(cell: $0) }, overallAccuracy: 0,
@@ -159,7 +168,8 @@ public struct ChallengeSession: Sendable {
         self.sequence = sequence
         grid = ScreenGrid(config: config.screen)
         saved = calibration
-        ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness)
+        ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness,
+                           minCameraLookFrames: config.calibration.minFramesPerTarget)
         liveness = LivenessChecks(config: config.liveness)
         scorer = ChallengeScorer(sequence: sequence, config: config.challenge, grid: grid)
         smoother = AngleSmoother(timeConstantMs: config.challenge.gazeSmoothingMs)
@@ -213,7 +223,7 @@ public struct ChallengeSession: Sendable {
         let cell = sequence[index]
         view = GazeTaskView(phase: .sequence(index: index + 1, of: sequence.count), target: .cell(cell),
                             secondsLeft: (Double(index + 1) * areaMs - sinceSequence) / 1000,
-                            instruction: "look at " + GazeTaskView.describe(.cell(cell), grid: grid),
+                            instruction: GazeTaskView.lookAt(.cell(cell), grid: grid),
                             features: f.features, gaze: gaze)
         return view
     }
@@ -264,12 +274,13 @@ public struct ChallengeSession: Sendable {
         }
         view = GazeTaskView(phase: .calibrating(point: point + 1, of: calibrationTargets.count), target: target,
                             secondsLeft: (pointMs - sincePoint) / 1000,
-                            instruction: "look at " + GazeTaskView.describe(target, grid: grid), features: f.features,
+                            instruction: GazeTaskView.lookAt(target, grid: grid, dot: true), features: f.features,
                             gaze: f.features.map { GazeCalibration.generic(config.gaze).angles(for: $0) })
     }
 
     private mutating func finishCalibration() {
-        let fit = CalibrationFit(config: config.calibration, grid: grid, prior: .generic(config.gaze))
+        let fit = CalibrationFit(config: config.calibration, grid: grid, prior: .generic(config.gaze),
+                                 hitMarginDeg: config.challenge.hitMarginDeg)
         switch fit.fit(calibrationSamples, targets: [.camera] + calibrationTargets, free: .offsetAndEyeGain) {
         case .success(let result):
             calibration = result.calibration
@@ -284,10 +295,10 @@ public struct ChallengeSession: Sendable {
     private mutating func showNextStep(at timeMs: Double) {
         if let first = calibrationTargets.first {
             view = GazeTaskView(phase: .calibrating(point: 1, of: calibrationTargets.count), target: first,
-                                secondsLeft: pointMs / 1000, instruction: "look at " + GazeTaskView.describe(first, grid: grid))
+                                secondsLeft: pointMs / 1000, instruction: GazeTaskView.lookAt(first, grid: grid, dot: true))
         } else if let cell = sequence.first {
             view = GazeTaskView(phase: .sequence(index: 1, of: sequence.count), target: .cell(cell),
-                                secondsLeft: areaMs / 1000, instruction: "look at " + GazeTaskView.describe(.cell(cell), grid: grid))
+                                secondsLeft: areaMs / 1000, instruction: GazeTaskView.lookAt(.cell(cell), grid: grid))
         }
     }
 

@@ -24,6 +24,8 @@ public struct GazeTaskView: Sendable, Equatable {
 
     public var phase: Phase
     /// Where the person should look now: the camera (a mark above the grid) or the cell to light up.
+    /// While calibrating (`marksCentre`), a cell target is a small dot at the cell's centre: the fit
+    /// takes the centre as where the eyes were.
     public var target: GazeTarget?
     /// Seconds left in this step (the countdown); in get ready, before it gives up.
     public var secondsLeft: Double?
@@ -67,6 +69,15 @@ public struct GazeTaskView: Sendable, Equatable {
         return text
     }
 
+    /// Whether the target is a mark to look at exactly (the camera, a calibration dot) rather than a cell to
+    /// look into.
+    public var marksCentre: Bool {
+        switch phase {
+        case .calibrating, .getReady, .blinks: true
+        case .sequence, .finished: false
+        }
+    }
+
     /// Words for a target: "the camera", "cell 3 (top right)".
     public static func describe(_ target: GazeTarget, grid: ScreenGrid) -> String {
         switch target {
@@ -75,9 +86,36 @@ public struct GazeTaskView: Sendable, Equatable {
         }
     }
 
+    /// The instruction for a target: "look at cell 3 (top right)"; for a calibration dot, "look at the dot
+    /// in cell 1 (top left)".
+    public static func lookAt(_ target: GazeTarget, grid: ScreenGrid, dot: Bool = false) -> String {
+        if dot, case .cell = target { return "look at the dot in " + describe(target, grid: grid) }
+        return "look at " + describe(target, grid: grid)
+    }
+
     /// Seconds with one decimal, without Foundation.
     static func seconds(_ value: Double) -> String {
         let tenths = Int((max(0, value) * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
     }
+}
+
+/// A challenge or a calibration, as whatever runs it sees them: fed frames until finished, ended early
+/// when the stream stops first.
+public protocol GazeTask: Sendable {
+    /// Takes the next frame; returns what the screen should show now.
+    mutating func update(_ f: ChallengeFrame) -> GazeTaskView
+    var isFinished: Bool { get }
+    /// The latest view.
+    var view: GazeTaskView { get }
+    /// Ends early (inconclusive) unless already finished.
+    mutating func stop(_ reason: ChallengeStop)
+}
+
+extension ChallengeSession: GazeTask {
+    public mutating func stop(_ reason: ChallengeStop) { end(reason) }
+}
+
+extension CalibrationSession: GazeTask {
+    public mutating func stop(_ reason: ChallengeStop) { end(reason) }
 }

@@ -33,11 +33,13 @@ public enum ReadyProblem: String, Sendable, Equatable, CaseIterable {
 }
 
 /// The get-ready phase shared by the challenge and calibration: waits until one face, lit and close
-/// enough, has been fit to start on for `readyHoldSeconds` without a break, keeping the frames of the last
-/// `cameraLookSeconds`, when the person was asked to look at the camera.
+/// enough, has been fit to start on for `readyHoldSeconds` without a break and the last `cameraLookSeconds`
+/// of it (the person was asked to look at the camera) hold enough open-eye frames to calibrate from.
 struct ReadyPhase: Sendable {
     let challenge: ChallengeConfig
     let liveness: LivenessConfig
+    /// Open-eye frames of the camera look needed to end the phase.
+    let minCameraLookFrames: Int
     private(set) var startMs: Double?
     private(set) var readySinceMs: Double?
     /// The problem of the newest frame (nil when it was fine).
@@ -45,9 +47,10 @@ struct ReadyPhase: Sendable {
     /// Open-eye features of the current good run, the newest last, trimmed to the camera-look window.
     private(set) var cameraLook: [(timeMs: Double, features: GazeFeatures)] = []
 
-    init(challenge: ChallengeConfig, liveness: LivenessConfig) {
+    init(challenge: ChallengeConfig, liveness: LivenessConfig, minCameraLookFrames: Int) {
         self.challenge = challenge
         self.liveness = liveness
+        self.minCameraLookFrames = minCameraLookFrames
     }
 
     enum Step: Equatable {
@@ -68,7 +71,10 @@ struct ReadyPhase: Sendable {
             if f.eyesOpen, let features = f.features { cameraLook.append((f.timeMs, features)) }
             let windowMs = challenge.cameraLookSeconds * 1000
             while let first = cameraLook.first, first.timeMs < f.timeMs - windowMs { cameraLook.removeFirst() }
-            if let since = readySinceMs, f.timeMs - since >= challenge.readyHoldSeconds * 1000 { return .ready }
+            // Held long enough, and enough of a look at the camera (blinks may have hidden the eyes) to
+            // calibrate from.
+            if let since = readySinceMs, f.timeMs - since >= challenge.readyHoldSeconds * 1000,
+               cameraLook.count >= minCameraLookFrames { return .ready }
         }
         if f.timeMs - start >= challenge.readyTimeoutSeconds * 1000 { return .timedOut(problem ?? .noFace) }
         return .waiting

@@ -36,6 +36,11 @@ public struct ScreenGrid: Sendable, Equatable {
             g.rightDeg >= leftDeg && g.rightDeg < rightDeg && g.upDeg >= bottomDeg && g.upDeg < topDeg
         }
 
+        /// The bounds grown by `deg` on every side.
+        public func widened(by deg: Double) -> Bounds {
+            Bounds(leftDeg: leftDeg - deg, rightDeg: rightDeg + deg, bottomDeg: bottomDeg - deg, topDeg: topDeg + deg)
+        }
+
         public var widthDeg: Double { rightDeg - leftDeg }
         public var heightDeg: Double { topDeg - bottomDeg }
     }

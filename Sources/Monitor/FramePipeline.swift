@@ -12,6 +12,8 @@ public final class FramePipeline {
     /// Milliseconds the metrics (GazeCore) took on the last frame; the vision stages are in
     /// `tracker.lastTimings`.
     public private(set) var lastCoreMs = 0.0
+    /// What vision saw in the last frame processed (the challenge reads the landmarks from it).
+    public private(set) var lastObservation: FrameObservation?
 
     public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false) {
         tracker = FaceTracker(model: model, config: config.tracking)
@@ -24,6 +26,7 @@ public final class FramePipeline {
     public func process(_ frame: Frame) -> FrameRecord {
         let start = Monotonic.nowMs()
         let observation = tracker.observe(frame)
+        lastObservation = observation
         let coreStart = Monotonic.nowMs()
         var record = metrics.update(observation, includeRaw: includeRaw)
         let end = Monotonic.nowMs()
@@ -40,6 +43,7 @@ public final class FramePipeline {
 
     /// Forgets the face and the statistics (a new file, or the user's reset).
     public func reset() {
+        lastObservation = nil
         tracker.reset()
         metrics.reset()
     }

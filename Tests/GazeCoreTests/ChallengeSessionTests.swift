@@ -113,12 +113,13 @@ import Testing
         let run = Self.run(Self.session(calibration: nil), p)
         let outcome = try #require(run.outcome)
         #expect(outcome.result == .pass, "\(outcome.failedChecks)")
-        // Get ready 1 s, calibration 2 x 1.5 s, three cells of 3 s.
-        #expect(outcome.endMs == 13_000)
+        // Get ready 1 s, calibration 2 x 2 s, three cells of 3 s.
+        #expect(outcome.endMs == 14_000)
         #expect(run.views[1000]?.phase == .calibrating(point: 1, of: 2))
         #expect(run.views[1000]?.target == .cell(1))
-        #expect(run.views[2500]?.target == .cell(6))
-        #expect(run.views[4000]?.phase == .sequence(index: 1, of: 3))
+        #expect(run.views[1000]?.instruction == "look at the dot in cell 1 (top left)")
+        #expect(run.views[3000]?.target == .cell(6))
+        #expect(run.views[5000]?.phase == .sequence(index: 1, of: 3))
         guard case .session(let rms)? = outcome.calibration else {
             Issue.record("calibration \(String(describing: outcome.calibration))")
             return
@@ -142,11 +143,11 @@ import Testing
         let run = Self.run(Self.session(calibration: nil), p)
         let outcome = try #require(run.outcome)
         #expect(outcome.result == .fail)
-        #expect(outcome.endMs == 4000, "it ends when calibration does")
+        #expect(outcome.endMs == 5000, "it ends when calibration does")
         #expect(outcome.failedChecks == [.calibration, .blink, .naturalMotion, .repeatedFrames])
         #expect(outcome.calibration == .failed(.targetsNotSeparated(.camera)))
         #expect(outcome.advice == "follow the highlighted cell with your eyes")
-        #expect(run.views[4000]?.instruction == "FAIL - follow the highlighted cell with your eyes")
+        #expect(run.views[5000]?.instruction == "FAIL - follow the highlighted cell with your eyes")
     }
 
     @Test func lookingOneCellOffFails() throws {
@@ -264,10 +265,10 @@ import Testing
     }
 
     @Test func aSavedCalibrationIsRecentredOnTheCameraLook() throws {
-        // The person's neutral gaze reads 8 degrees right and 6 up of the camera through the saved mapping
+        // The person's neutral gaze reads 12 degrees right and 9 up of the camera through the saved mapping
         // (they sit elsewhere than when it was made): recentring puts it back.
         var p = Person()
-        p.features = { g in ScriptedPerson.features(looking: GazeAngles(rightDeg: g.rightDeg + 8, upDeg: g.upDeg + 6)) }
+        p.features = { g in ScriptedPerson.features(looking: GazeAngles(rightDeg: g.rightDeg + 12, upDeg: g.upDeg + 9)) }
         let recentred = try #require(Self.run(Self.session(), p).outcome)
         #expect(recentred.result == .pass)
         let asSaved = try #require(Self.run(Self.session { $0.challenge.recentreSavedCalibration = false }, p).outcome)
@@ -277,7 +278,7 @@ import Testing
 
     @Test func theScheduleIsKnownUpFront() {
         #expect(Self.session().scheduledSeconds == 9)
-        #expect(Self.session(calibration: nil).scheduledSeconds == 12)
+        #expect(Self.session(calibration: nil).scheduledSeconds == 13)
         #expect(Self.session(calibration: nil).calibrationTargets == [.cell(1), .cell(6)])
     }
 }

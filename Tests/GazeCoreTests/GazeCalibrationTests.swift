@@ -8,15 +8,16 @@ import Testing
     /// A mapping unlike the generic one in every coefficient (gains, cross terms, head terms, offsets).
     static let truth = GazeCalibration(right: [4, -60, 8, -0.8, 0.1], up: [-12, 5, -90, 0.05, 1.2])
 
-    /// Frames looking at each target under `mapping`: the head takes several poses and the eyes make up the
-    /// rest, so the features vary independently of each other.
+    /// Frames looking at each target under `mapping`: the head takes another pose for each target (and
+    /// wobbles around it from frame to frame) and the eyes make up the rest, so the features vary
+    /// independently of each other, per frame and from target to target.
     static func samples(_ mapping: GazeCalibration, targets: [GazeTarget], grid: ScreenGrid = ScreenGrid(),
                         framesPerTarget: Int = 12) -> [CalibrationFit.Sample] {
         var out: [CalibrationFit.Sample] = []
         for (t, target) in targets.enumerated() {
             let goal = grid.direction(of: target)
             for k in 0..<framesPerTarget {
-                let yaw = Double((k * 7 + t * 3) % 11) - 5, pitch = Double((k * 5 + t) % 9) - 4
+                let yaw = Double((t * 3) % 7) - 3 + Double(k % 3) - 1, pitch = Double((t * 5) % 6) - 2.5 + Double(k % 2) - 0.5
                 // Solve the 2x2 eye block for the pupil offset that reaches the goal with this head pose.
                 let r = goal.rightDeg - mapping.right[0] - mapping.right[3] * yaw - mapping.right[4] * pitch
                 let u = goal.upDeg - mapping.up[0] - mapping.up[3] * yaw - mapping.up[4] * pitch
@@ -118,12 +119,12 @@ import Testing
     }
 
     @Test func scatteredFramesAreTooNoisy() {
-        // Every frame 8 degrees off its target in alternating directions: the means are right, the spread is not.
+        // Every frame 20 degrees off its target in alternating directions: the means are right, the spread is not.
         var frames: [CalibrationFit.Sample] = []
         for target in Self.allTargets {
             let goal = grid.direction(of: target)
             for k in 0..<12 {
-                let off = k % 2 == 0 ? 8.0 : -8.0
+                let off = k % 2 == 0 ? 20.0 : -20.0
                 frames.append(.init(target: target, features: ScriptedPerson.features(
                     looking: GazeAngles(rightDeg: goal.rightDeg + off, upDeg: goal.upDeg))))
             }
