@@ -69,6 +69,24 @@ public struct ChallengeOutcome: Sendable, Equatable {
     public var readyMs: Double?
     public var endMs: Double?
 
+    public init(result: ChallengeResult, sequence: [Int], cells: [CellScore], overallAccuracy: Double,
+                directionAccuracy: Double?, checks: [CheckResult], stop: ChallengeStop?, calibration: CalibrationUse?,
+                blinks: Int, measuredFrames: Int, startMs: Double? = nil, readyMs: Double? = nil, endMs: Double? = nil) {
+        self.result = result
+        self.sequence = sequence
+        self.cells = cells
+        self.overallAccuracy = overallAccuracy
+        self.directionAccuracy = directionAccuracy
+        self.checks = checks
+        self.stop = stop
+        self.calibration = calibration
+        self.blinks = blinks
+        self.measuredFrames = measuredFrames
+        self.startMs = startMs
+        self.readyMs = readyMs
+        self.endMs = endMs
+    }
+
     public var failedChecks: [ChallengeCheck] { checks.filter { !$0.passed }.map(\.check) }
 
     /// The one reason the person is told (pass: nil).

@@ -125,6 +125,12 @@ public struct CalibrationFit: Sendable {
         /// Root-mean-square distance between each frame's estimate and its target, degrees.
         public var rmsErrorDeg: Double
         public var frames: Int
+
+        public init(calibration: GazeCalibration, rmsErrorDeg: Double, frames: Int) {
+            self.calibration = calibration
+            self.rmsErrorDeg = rmsErrorDeg
+            self.frames = frames
+        }
     }
 
     public let config: CalibrationConfig

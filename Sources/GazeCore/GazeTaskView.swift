@@ -78,6 +78,24 @@ public struct GazeTaskView: Sendable, Equatable {
         }
     }
 
+    /// The raw values as a calibration screen shows them: "pupil -0.052 +0.081, head yaw 3.1 pitch -2.0,
+    /// gaze 12.1 -8.0 deg" (the gaze as estimated now); nil without features.
+    public var rawValues: String? {
+        guard let f = features else { return nil }
+        func signed(_ v: Double, _ places: Int) -> String {
+            var scale = 1.0
+            for _ in 0..<places { scale *= 10 }
+            let n = Int((abs(v) * scale).rounded())
+            let whole = "\(n / Int(scale))", part = String(n % Int(scale))
+            let fraction = places > 0 ? "." + String(repeating: "0", count: places - part.count) + part : ""
+            return (v < 0 && n > 0 ? "-" : "+") + whole + fraction
+        }
+        var text = "pupil \(signed(f.pupilOffset.x, 3)) \(signed(f.pupilOffset.y, 3)), "
+            + "head yaw \(signed(f.headPose.yaw, 1)) pitch \(signed(f.headPose.pitch, 1))"
+        if let gaze { text += ", gaze \(signed(gaze.rightDeg, 1)) \(signed(gaze.upDeg, 1)) deg" }
+        return text
+    }
+
     /// Words for a target: "the camera", "cell 3 (top right)".
     public static func describe(_ target: GazeTarget, grid: ScreenGrid) -> String {
         switch target {

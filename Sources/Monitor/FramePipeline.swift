@@ -15,9 +15,11 @@ public final class FramePipeline {
     /// What vision saw in the last frame processed (the challenge reads the landmarks from it).
     public private(set) var lastObservation: FrameObservation?
 
-    public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false) {
+    /// - Parameter calibration: the person's gaze mapping (`gazetop calibrate`); nil for the generic one.
+    public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false,
+                calibration: GazeCalibration? = nil) {
         tracker = FaceTracker(model: model, config: config.tracking)
-        metrics = EyeMetrics(config: config)
+        metrics = EyeMetrics(config: config, calibration: calibration)
         self.includeRaw = includeRaw
     }
 

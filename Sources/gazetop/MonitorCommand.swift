@@ -25,6 +25,7 @@ struct Monitor: ParsableCommand {
     )
 
     @OptionGroup var camera: CameraOptions
+    @OptionGroup var stream: StreamOptions
 
     @Flag(name: .long, help: "Write per-frame records as JSON Lines (the only mode for now).")
     var json = false
@@ -36,6 +37,7 @@ struct Monitor: ParsableCommand {
     @Flag(name: .long, help: "When streaming stops, print frames captured, processed and dropped, and latency, to stderr.")
     var summary = false
 
+    @OptionGroup var calibrationOptions: CalibrationOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
@@ -44,10 +46,15 @@ struct Monitor: ParsableCommand {
             let (device, _) = try camera.camera()
             let model = ModelHandOver(try modelOptions.load())
             let config = tuning.config
+            let choice = try calibrationOptions.resolve(camera: CameraIdentity.of(device.path))
+            if let note = choice.note { StandardError.write("gazetop: \(note)\n") }
+            let calibration = choice.calibration
             let out: OutputFile
             do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
-            let session = LiveSession(camera: device, options: camera.liveOptions) {
-                FramePipeline(model: model.take(), config: config)
+            var options = camera.liveOptions
+            stream.apply(to: &options)
+            let session = LiveSession(camera: device, options: options) {
+                FramePipeline(model: model.take(), config: config, calibration: calibration)
             }
             let interrupt = InterruptFlag()
             let report: LiveReport

@@ -25,3 +25,14 @@ import Testing
         #expect(GazeTaskView.describe(.cell(4), grid: ScreenGrid()) == "cell 4 (bottom left)")
     }
 }
+
+extension GazeTaskViewTests {
+    @Test func rawValuesForTheCalibrationScreen() {
+        var view = GazeTaskView(phase: .calibrating(point: 3, of: 6), target: .cell(3), instruction: "look at the dot in cell 3 (top right)")
+        #expect(view.rawValues == nil)
+        view.features = GazeFeatures(pupilOffset: Point(x: -0.0524, y: 0.0806), headPose: HeadPose(yaw: 3.14, pitch: -2.0, roll: 0))
+        #expect(view.rawValues == "pupil -0.052 +0.081, head yaw +3.1 pitch -2.0")
+        view.gaze = GazeAngles(rightDeg: 12.06, upDeg: -0.04)
+        #expect(view.rawValues == "pupil -0.052 +0.081, head yaw +3.1 pitch -2.0, gaze +12.1 +0.0 deg")
+    }
+}
