@@ -142,6 +142,18 @@ enum FileSystem {
         return true
     }
 
+    /// A folder (of images) or an image file, as opposed to a video.
+    static func isPictures(_ path: String) -> Bool {
+        var isFolder = false
+        return exists(path, isFolder: &isFolder) && (isFolder || ImageFolderSource.isImage(path))
+    }
+
+    /// A single image file (a still picture).
+    static func isStill(_ path: String) -> Bool {
+        var isFolder = false
+        return exists(path, isFolder: &isFolder) && !isFolder && ImageFolderSource.isImage(path)
+    }
+
     static func entries(of folder: String) -> [String] {
         guard let dir = opendir(folder) else { return [] }
         defer { closedir(dir) }

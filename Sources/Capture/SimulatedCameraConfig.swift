@@ -1,5 +1,7 @@
 /// How a simulated camera behaves, as written after `sim:` on the command line:
-/// `sim:VIDEO[?key=value&key=value...]`.
+/// `sim:VIDEO[?key=value&key=value...]`. VIDEO may also be a folder of images (served in name order at
+/// 30 frames a second, or `fps`) or a single image (a still photo held up to the camera: served again and
+/// again at that rate, `loop` or not).
 ///
 /// Keys: `formats=YUYV,MJPG,GREY` (what it offers, in order; any four-character code, so an unreadable one
 /// such as H264 can be offered on purpose), `sizes=640x480,320x240`, `fps=N` (serve at N frames per second

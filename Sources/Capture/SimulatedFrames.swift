@@ -1,6 +1,6 @@
 import CVision
 
-/// A video's frames, decoded once and encoded in the pixel format and size a simulated camera streams,
+/// A video's frames (or pictures'), decoded once and encoded in the pixel format and size a simulated camera streams,
 /// so that serving a frame costs only a copy: the simulator's own decoding stays out of the timings of
 /// the code it exercises. Immutable once built.
 public final class SimulatedFrames: Sendable {
@@ -20,26 +20,45 @@ public final class SimulatedFrames: Sendable {
 
     /// Decodes `video` and encodes every frame as `fourcc` at `width` x `height`. A format the simulator
     /// cannot produce (it may offer one on purpose, to be refused) gives empty frames.
+    ///
+    /// `video` may also be an image or a folder of images (`ImageFolderSource`: name order, 30 frames a
+    /// second): each picture becomes a frame, scaled to the size, in grey (images are read as luma, so
+    /// colour formats carry neutral chroma).
     public init(video: String, fourcc: FourCC, width: Int, height: Int) throws(CaptureError) {
         let start = CaptureClock.nowMs()
-        let source = try VideoFileSource(path: video, keepsColor: fourcc != .grey)
-        let resizes = source.width != width || source.height != height
-        var gray = [UInt8](repeating: 0, count: width * height)
-        var bgr = [UInt8](repeating: 0, count: width * height * 3)
         var frames: [[UInt8]] = []
         var times: [Double] = []
-        while let frame = try source.nextFrame() {
-            if resizes {
-                try Self.resize(frame.gray, source.width, source.height, 1, into: &gray, width, height, video)
-                if fourcc != .grey {
-                    try Self.resize(source.lastColorFrame, source.width, source.height, 3, into: &bgr, width, height, video)
+        if FileSystem.isPictures(video) {
+            let source = try ImageFolderSource(path: video)
+            var gray = [UInt8](repeating: 0, count: width * height)
+            while let frame = try source.nextFrame() {
+                if frame.width != width || frame.height != height {
+                    try Self.resize(frame.gray, frame.width, frame.height, 1, into: &gray, width, height, video)
+                } else {
+                    gray = frame.gray
                 }
-            } else {
-                gray = frame.gray
-                if fourcc != .grey { bgr = source.lastColorFrame }
+                let bgr = fourcc == .grey ? [] : gray.flatMap { [$0, $0, $0] }
+                frames.append(try Self.encode(gray: gray, bgr: bgr, fourcc, width, height, video))
+                times.append(frame.timeMs)
             }
-            frames.append(try Self.encode(gray: gray, bgr: bgr, fourcc, width, height, video))
-            times.append(frame.timeMs)
+        } else {
+            let source = try VideoFileSource(path: video, keepsColor: fourcc != .grey)
+            let resizes = source.width != width || source.height != height
+            var gray = [UInt8](repeating: 0, count: width * height)
+            var bgr = [UInt8](repeating: 0, count: width * height * 3)
+            while let frame = try source.nextFrame() {
+                if resizes {
+                    try Self.resize(frame.gray, source.width, source.height, 1, into: &gray, width, height, video)
+                    if fourcc != .grey {
+                        try Self.resize(source.lastColorFrame, source.width, source.height, 3, into: &bgr, width, height, video)
+                    }
+                } else {
+                    gray = frame.gray
+                    if fourcc != .grey { bgr = source.lastColorFrame }
+                }
+                frames.append(try Self.encode(gray: gray, bgr: bgr, fourcc, width, height, video))
+                times.append(frame.timeMs)
+            }
         }
         guard !frames.isEmpty else { throw .unreadableVideo(path: video, reason: "no frames") }
         let interval = times.count > 1 ? (times[times.count - 1] - times[0]) / Double(times.count - 1) : 1000.0 / 30
@@ -50,6 +69,18 @@ public final class SimulatedFrames: Sendable {
         self.timesMs = times.map { $0 - times[0] }
         self.durationMs = (times[times.count - 1] - times[0]) + interval
         self.preparationMs = CaptureClock.nowMs() - start
+    }
+
+    /// The size and frame rate of what a simulated camera would serve from `path` (a video, an image or
+    /// a folder of images), for offering formats before any frame is decoded.
+    public static func probe(_ path: String) throws(CaptureError) -> (width: Int, height: Int, fps: Double?) {
+        if FileSystem.isPictures(path) {
+            let source = try ImageFolderSource(path: path)
+            guard let first = try source.nextFrame() else { throw .noImagesInFolder(path: path) }
+            return (first.width, first.height, source.nominalFps)
+        }
+        let video = try VideoFileSource(path: path)
+        return (video.width, video.height, video.nominalFps)
     }
 
     private static func resize(_ src: [UInt8], _ sw: Int, _ sh: Int, _ channels: Int, into dst: inout [UInt8],

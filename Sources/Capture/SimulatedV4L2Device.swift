@@ -21,11 +21,15 @@ public final class SimulatedV4L2Device: V4L2Driver {
     public let rate: Double
     private let state: Mutex<SimulatedV4L2State>
 
-    /// Reads the video's size and rate (decoding starts at VIDIOC_STREAMON, once the format is known).
+    /// Reads the video's size and rate (decoding starts at VIDIOC_STREAMON, once the format is known). A
+    /// single image is a still picture held in front of the camera: it is served again and again, as if
+    /// `loop` were given.
     public init(config: SimulatedCameraConfig) throws(CaptureError) {
-        let probe = try VideoFileSource(path: config.video)
+        var config = config
+        if FileSystem.isStill(config.video) { config.loops = true }
+        let probe = try SimulatedFrames.probe(config.video)
         // Containers state rates like 30.00003 (a timebase artefact); a camera would report 1/30.
-        let nominal = probe.nominalFps.map { abs($0 - $0.rounded()) < 0.01 ? $0.rounded() : $0 }
+        let nominal = probe.fps.map { abs($0 - $0.rounded()) < 0.01 ? $0.rounded() : $0 }
         let rate = config.fps ?? nominal ?? 30
         var sizes = config.sizes
         if sizes.isEmpty {

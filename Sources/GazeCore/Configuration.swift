@@ -6,6 +6,10 @@ public struct GazeConfig: Sendable, Equatable {
     public var gaze = GazeEstimateConfig()
     public var eyeContact = EyeContactConfig()
     public var dashboard = DashboardConfig()
+    public var screen = ScreenConfig()
+    public var challenge = ChallengeConfig()
+    public var liveness = LivenessConfig()
+    public var calibration = CalibrationConfig()
 
     public init() {}
 }
@@ -129,6 +133,135 @@ public struct DashboardConfig: Sendable, Equatable {
     /// The camera preview is a copy at most this many pixels wide and tall, made only while it is shown.
     public var previewMaxWidthPixels = 128
     public var previewMaxHeightPixels = 96
+
+    public init() {}
+}
+
+/// The screen the challenge grid fills, as gazetop assumes it when nothing better is known: where the cells
+/// are in degrees of gaze. A calibration learns the person's mapping to these angles, so a screen that
+/// differs from this model mostly matters to an uncalibrated or briefly calibrated session.
+///
+/// The default is a 24-inch 16:9 monitor seen from 60 cm, with the webcam centred on its top edge: a cell
+/// then spans 15-17 degrees across and 12-14 degrees down (a cell spans about 10-16 degrees on a normal
+/// screen).
+public struct ScreenConfig: Sendable, Equatable {
+    public var widthCm = 53.0
+    public var heightCm = 30.0
+    /// From the person's eyes to the screen.
+    public var viewingDistanceCm = 60.0
+    /// The camera sits centred above the screen, this far above the screen's centre (half the height plus
+    /// the bezel).
+    public var cameraAboveCentreCm = 16.0
+    /// The grid: cells are numbered left to right, top row first (1-3 on top, 4-6 below).
+    public var columns = 3
+    public var rows = 2
+
+    public init() {}
+}
+
+/// How the liveness challenge runs and is scored. Durations in seconds of stream time.
+public struct ChallengeConfig: Sendable, Equatable {
+    /// Cells in a sequence, each shown for `areaDurationSeconds`.
+    public var areaCount = 3
+    public var areaDurationSeconds = 3.0
+    /// Frames of a cell count from this long after it lit up (the eyes need time to get there).
+    public var reactionSeconds = 0.6
+    /// A frame is on target when its gaze falls in the cell grown by this on every side: near an edge, the
+    /// estimate's own error should not count against the person, while a look at the next cell (15 degrees
+    /// on) still lands well outside.
+    public var hitMarginDeg = 2.0
+    /// A pass needs at least this mean accuracy over the cells...
+    public var passThreshold = 0.8
+    /// ...and at least this accuracy in every cell.
+    public var minCellAccuracy = 0.5
+    /// What decides whether the gaze followed the sequence (see `ChallengeScoring`).
+    public var scoring = ChallengeScoring.position
+    /// Movement scoring: the gaze change from one cell to the next is right when it points within this
+    /// cosine of the cells' direction...
+    public var directionMinCosine = 0.7
+    /// ...and covers at least this fraction of their distance.
+    public var directionMinFraction = 0.5
+    /// Exponential smoothing of the challenge's gaze, milliseconds (0: none).
+    public var gazeSmoothingMs = 100.0
+    /// A blink must be seen during the session.
+    public var requireBlink = true
+
+    /// Get ready: one face, lit and close enough, held this long, ends the phase...
+    public var readyHoldSeconds = 1.0
+    /// ...once the last this-long of it, looking at the camera, holds `CalibrationConfig.minFramesPerTarget`
+    /// open-eye frames: the neutral look calibration starts from.
+    public var cameraLookSeconds = 0.6
+    /// Without a ready face for this long the session is inconclusive.
+    public var readyTimeoutSeconds = 15.0
+
+    /// Without a saved calibration, the session calibrates itself on the camera look and these cells
+    /// (opposite corners: both axes move), each shown this long; frames count after `shortCalibrationSettleSeconds`.
+    public var shortCalibrationCells = [1, 6]
+    public var shortCalibrationPointSeconds = 2.0
+    public var shortCalibrationSettleSeconds = 0.7
+    /// A saved calibration is shifted so the camera look of this session maps to the camera: the person,
+    /// or where they sit, may have changed since it was made.
+    public var recentreSavedCalibration = true
+
+    /// A session id is valid this long after it was issued.
+    public var sessionTTLSeconds = 300.0
+
+    public init() {}
+}
+
+/// What the challenge checks beside the gaze, each failing by name.
+public struct LivenessConfig: Sendable, Equatable {
+    /// Mean grey level of the frame (0-255) the get-ready phase accepts: darker is "more light", brighter
+    /// is "less light behind you".
+    public var minFrameLevel = 40.0
+    public var maxFrameLevel = 235.0
+    /// A face narrower than this (pixels) is too far away to see the eyes ("come closer").
+    public var minFaceWidthPixels = 80.0
+    /// After get ready, a face must be in at least this share of the frames.
+    public var minFaceShare = 0.9
+    /// A second face counts when the detector saw it for this long in total: one detection (it runs every
+    /// `TrackingConfig.redetectEveryFrames`, about 0.33 s at 30 fps) can be a false find, two are not.
+    public var severalFacesMaxMs = 500.0
+    /// Natural motion: the landmarks of a live face move a little between frames even when the person sits
+    /// still (see `ChallengeFrame.landmarkMotion`); the median over new frames must reach this.
+    public var minMedianLandmarkMotion = 0.002
+    /// Frame timing: at least this many frames a second on average...
+    public var minFramesPerSecond = 10.0
+    /// ...no gap between frames longer than this (milliseconds)...
+    public var maxFrameGapMs = 500.0
+    /// ...and at most this share of frames identical to the one before (a camera's sensor noise makes every
+    /// frame differ; a replayed still does not).
+    public var maxRepeatedFrameShare = 0.05
+
+    public init() {}
+}
+
+/// How `gazetop calibrate` runs and how a calibration is fitted and checked.
+public struct CalibrationConfig: Sendable, Equatable {
+    /// Blink step: wait for this many blinks, or this long.
+    public var blinksWanted = 3
+    public var blinkStepTimeoutSeconds = 6.0
+    /// Each of the six cells is shown this long; frames count after the settle time.
+    public var pointSeconds = 2.0
+    public var settleSeconds = 0.8
+    /// Pull of the fit towards the generic mapping (`GazeEstimateConfig`'s gains, the head counting fully),
+    /// per frame, in units of each feature's typical spread below: 0 is plain least squares. It keeps the
+    /// head-pose terms generic when the head hardly moved during calibration (their data cannot say).
+    public var ridgeWeight = 0.01
+    public var pupilOffsetXSpread = 0.15
+    public var pupilOffsetYSpread = 0.05
+    public var headYawSpreadDeg = 5.0
+    public var headPitchSpreadDeg = 5.0
+    /// Sanity checks of a fit, against fits of nothing (a face whose eyes did not follow) rather than to
+    /// grade a person: at least this many frames per target; each target's mean look inside its cell
+    /// (grown by `ChallengeConfig.hitMarginDeg`; the camera: within `cameraToleranceDeg`, most of the way
+    /// to the middle of the top row); a root-mean-square error over the frames under `maxResidualDeg`
+    /// (the frame-to-frame scatter of the noisiest real ZJU clips is about 7 degrees per axis); eye gains
+    /// within `maxGainFactor` of the generic ones.
+    public var minFramesPerTarget = 8
+    public var maxResidualDeg = 15.0
+    public var cameraToleranceDeg = 10.0
+    public var maxGainFactor = 4.0
 
     public init() {}
 }

@@ -16,10 +16,14 @@ public struct EyeMetrics: Sendable {
     /// Records whose every field is final, in stream order.
     private var confirmed: [FrameRecord] = []
 
-    public init(config: GazeConfig = GazeConfig()) {
+    /// The person's gaze mapping, if calibrated (see `GazeEstimator`).
+    public let calibration: GazeCalibration?
+
+    public init(config: GazeConfig = GazeConfig(), calibration: GazeCalibration? = nil) {
         self.config = config
+        self.calibration = calibration
         blinks = BlinkDetector(config: config.blink)
-        gaze = GazeEstimator(config: config.gaze)
+        gaze = GazeEstimator(config: config.gaze, calibration: calibration)
         contact = EyeContactJudge(config: config.eyeContact)
         contactShare = RollingRatio(windowMs: config.eyeContact.windowMs)
     }
@@ -27,7 +31,7 @@ public struct EyeMetrics: Sendable {
     /// Starts afresh (a new stream, or the user's reset): blink count, eye-contact share, baselines.
     /// Records not yet taken are dropped.
     public mutating func reset() {
-        self = EyeMetrics(config: config)
+        self = EyeMetrics(config: config, calibration: calibration)
     }
 
     /// Changes the eye-contact cone from the next frame on (the dashboard's `+` and `-`), keeping the

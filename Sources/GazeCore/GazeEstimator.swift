@@ -37,15 +37,18 @@ public struct GazeFeatures: Hashable, Sendable {
 
 /// Gaze from head pose plus the eyes' turn in the head, smoothed over time.
 ///
-/// Uncalibrated, the eye's turn is the pupil offset times a typical eyeball gain; a person's neutral
-/// pupil position and gains come from calibration (issue 4/4) when it exists.
+/// Uncalibrated, the eye's turn is the pupil offset times a typical eyeball gain; with a calibration
+/// (`gazetop calibrate`), the person's own mapping from the same features.
 public struct GazeEstimator: Sendable {
     public let config: GazeEstimateConfig
+    /// The person's mapping, if calibrated.
+    public let calibration: GazeCalibration?
     private var smoothed: GazeAngles?
     private var lastTimeMs: Double?
 
-    public init(config: GazeEstimateConfig = GazeEstimateConfig()) {
+    public init(config: GazeEstimateConfig = GazeEstimateConfig(), calibration: GazeCalibration? = nil) {
         self.config = config
+        self.calibration = calibration
     }
 
     public mutating func reset() {
@@ -55,6 +58,7 @@ public struct GazeEstimator: Sendable {
 
     /// The raw (unsmoothed) angles for one frame's features.
     public func angles(for f: GazeFeatures) -> GazeAngles {
+        if let calibration { return calibration.angles(for: f) }
         // The image's right is the person's left: both the head's yaw and the pupil's x flip sign.
         let eyeRight = -f.pupilOffset.x * config.eyeYawDegPerOffset
         let eyeUp = -f.pupilOffset.y * config.eyePitchDegPerOffset

@@ -12,12 +12,15 @@ public final class FramePipeline {
     /// Milliseconds the metrics (GazeCore) took on the last frame; the vision stages are in
     /// `tracker.lastTimings`.
     public private(set) var lastCoreMs = 0.0
-    /// What vision saw in the last frame (the dashboard's preview marks the eye landmarks from it).
+    /// What vision saw in the last frame processed (the dashboard's preview marks the eye landmarks from
+    /// it; the challenge reads the landmarks).
     public private(set) var lastObservation: FrameObservation?
 
-    public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false) {
+    /// - Parameter calibration: the person's gaze mapping (`gazetop calibrate`); nil for the generic one.
+    public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false,
+                calibration: GazeCalibration? = nil) {
         tracker = FaceTracker(model: model, config: config.tracking)
-        metrics = EyeMetrics(config: config)
+        metrics = EyeMetrics(config: config, calibration: calibration)
         self.includeRaw = includeRaw
     }
 
@@ -46,6 +49,7 @@ public final class FramePipeline {
 
     /// Forgets the face and the statistics (a new file, or the user's reset).
     public func reset() {
+        lastObservation = nil
         tracker.reset()
         metrics.reset()
     }

@@ -2,6 +2,21 @@ import ArgumentParser
 import Capture
 import Monitor
 
+/// What a long-running stream does about a camera that goes away or is a virtual one: the monitor's and
+/// calibration's (the challenge refuses virtual cameras unless told otherwise, and does not wait).
+struct StreamOptions: ParsableArguments {
+    @Flag(name: .long, help: "When the camera goes away, wait for it to come back instead of stopping.")
+    var reconnect = false
+
+    @Flag(name: .customLong("real-camera"), help: "Refuse a virtual camera (v4l2loopback, OBS, vivid, sim:).")
+    var realCamera = false
+
+    func apply(to o: inout LiveOptions) {
+        o.reconnect = reconnect
+        o.refuseVirtual = realCamera
+    }
+}
+
 /// Which camera to open and how: shared by every command that streams live.
 struct CameraOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
@@ -18,12 +33,6 @@ struct CameraOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Fail when no frame comes for this long.", valueName: "seconds"))
     var timeout = 5.0
-
-    @Flag(name: .long, help: "When the camera goes away, wait for it to come back instead of stopping.")
-    var reconnect = false
-
-    @Flag(name: .customLong("real-camera"), help: "Refuse a virtual camera (v4l2loopback, OBS, vivid, sim:).")
-    var realCamera = false
 
     @Flag(name: .long, help: "With sim:, play the video again from the start when it ends.")
     var loop = false
@@ -46,8 +55,6 @@ struct CameraOptions: ParsableArguments {
         let s = SimulatedCameraConfig.size(size)!
         o.request = CaptureRequest(width: s.width, height: s.height, fps: fps)
         o.frameTimeoutSeconds = timeout
-        o.reconnect = reconnect
-        o.refuseVirtual = realCamera
         // A simulated camera paced by demand serves every frame; vision must then see every one of them
         // (tests compare its records with analyze's), so capture waits for vision instead of dropping.
         if let device, SimulatedCameraConfig.isSimulated(device),
@@ -55,6 +62,12 @@ struct CameraOptions: ParsableArguments {
             o.lossless = true
         }
         return o
+    }
+
+    /// The path of the camera `camera()` opens, without opening it (for asking it who it is).
+    var devicePath: String? {
+        if let device { return device }
+        return DeviceList.defaultCamera(DeviceList.scan(DeviceList.nodePaths()))?.path
     }
 
     /// The camera to stream from; for sim:, also the simulated device (for its counters).
@@ -78,7 +91,9 @@ struct CameraOptions: ParsableArguments {
     /// lines (the help formatter wraps them); table rows stay under 80 columns.
     static let simulatorHelp = """
         Simulated camera: --device sim:VIDEO[?key=value&...] streams a video file through a software \
-        V4L2 device at the video's own rate, so the live path can be tried without a camera. Keys:
+        V4L2 device at the video's own rate, so the live path can be tried without a camera. VIDEO may \
+        also be a folder of images (name order, 30 fps) or one image (a still photo: served again and \
+        again). It counts as a virtual camera. Keys:
           formats=YUYV,MJPG,GREY   formats offered, in order (default YUYV,MJPG);
                                    an unreadable one (H264) is refused, exit 10
           sizes=640x480,320x240    sizes offered (default: own, 640x480, 320x240)

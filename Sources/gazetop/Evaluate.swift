@@ -7,18 +7,43 @@ import Monitor
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score blink detection against annotated clips.",
+        abstract: "Score blink detection against annotated clips, or measure the liveness challenge.",
         discussion: """
             DIR holds videos with Eyeblink8 annotations (.tag) beside them; where a blinks.csv with mapped
             frame ranges (clip_dir, video, est_nominal_first, est_nominal_last) sits in DIR, its ranges are
             used instead of the .tag frame numbers. A detected blink is a run of frames flagged as blinking;
             it matches a true blink when the ranges overlap, with 3 frames of slack on either side, one to
             one. Prints precision, recall and F1 overall and per condition (the last part of a clip's name).
+
+            With --challenge, DIR is the shared data folder (default ../shared/data) and it measures the \
+            liveness challenge at its defaults. Attacks: a still photo of faces-68, the noface frames and a \
+            real ZJU clip of a person looking at the camera, each through the simulated camera (sim:, paced \
+            by demand: stream time is the video's own) for --sequences whole challenges with random \
+            sequences, once with the challenge's own short calibration and once with a saved one; APCER is \
+            the share passed. Honest people: the 40 ZJU clips go through the real pipeline, and --tracks \
+            simulated people follow a challenge with those clips' frames (their measured gaze noise, \
+            blinks, motion) plus the eye and head turn to each target after a saccadic reaction; BPCER is \
+            the share not passed, and the same tracks shifted by one cell give APCER. Both per way of \
+            calibrating (the session's own, a saved one from gazetop calibrate of the same person, none) and \
+            per scoring (position, direction of the moves, both). Random draws come from --seed.
             """
     )
 
-    @Argument(help: ArgumentHelp("Folder of annotated clips.", valueName: "dir"))
-    var folder: String
+    @Argument(help: ArgumentHelp("Folder of annotated clips (with --challenge: the shared data folder).", valueName: "dir"))
+    var folder: String?
+
+    @Flag(name: .long, help: "Measure the liveness challenge (attacks and honest tracks) instead of blinks.")
+    var challenge = false
+
+    @Option(name: .long, help: ArgumentHelp("With --challenge: runs per attack and way of calibrating (0: none).",
+                                            valueName: "count"))
+    var sequences = 20
+
+    @Option(name: .long, help: ArgumentHelp("With --challenge: honest people simulated (0: none).", valueName: "count"))
+    var tracks = 1000
+
+    @Option(name: .long, help: ArgumentHelp("With --challenge: seed of the random draws.", valueName: "n"))
+    var seed: UInt64 = 1
 
     @Flag(name: .long, help: "Print the scores as one JSON object.")
     var json = false
@@ -40,10 +65,14 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         guard irisWeight >= 0 else { throw ValidationError("--iris-weight must be 0 or more") }
+        guard challenge || folder != nil else { throw ValidationError("give the folder of annotated clips") }
+        guard sequences >= 0, tracks >= 0 else { throw ValidationError("--sequences and --tracks must be 0 or more") }
     }
 
     func run() throws {
         try failing {
+            if challenge { return try evaluateChallenge() }
+            guard let folder else { return }
             let clips: [AnnotatedClip]
             do { clips = try BlinkAnnotations.load(folder: folder) } catch { throw CommandFailure(.data, "\(error)") }
             var config = tuning.config(live: false)

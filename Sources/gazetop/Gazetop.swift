@@ -1,4 +1,5 @@
 import ArgumentParser
+import Monitor
 
 @main
 struct Gazetop: ParsableCommand {
@@ -9,7 +10,25 @@ struct Gazetop: ParsableCommand {
             Without a subcommand, gazetop runs the live monitor on the first camera.
             Analyse a recording instead with: gazetop analyze VIDEO
             """,
-        subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self],
+        subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self, Challenge.self, Calibrate.self],
         defaultSubcommand: Monitor.self
     )
+
+    /// ArgumentParser's own entry, except that `challenge` answers a usage error as it answers any error:
+    /// one line and exit status 2 (a kiosk script reads 0 pass, 1 fail, 2 anything else).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if arguments.first == "challenge", code == .validationFailure {
+                let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage"
+                StandardError.write("gazetop: \(line)\n")
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -15,9 +15,12 @@ struct LiveDashboard {
     let camera: V4L2Camera
     let options: LiveOptions
     let config: GazeConfig
+    let calibration: GazeCalibration?
     let model: ModelHandOver
 
-    init(device: V4L2Camera, options: LiveOptions, config: GazeConfig, model: ModelHandOver) {
+    init(device: V4L2Camera, options: LiveOptions, config: GazeConfig, calibration: GazeCalibration?,
+         model: ModelHandOver) {
+        self.calibration = calibration
         camera = device
         self.options = options
         self.config = config
@@ -33,9 +36,9 @@ struct LiveDashboard {
         // Before any thread starts, so they all inherit it: a parent may have left SIGWINCH blocked.
         TerminalSignals.unblock()
         let feed = DashboardFeed(config: config, device: camera.path)
-        let model = self.model, config = self.config
+        let model = self.model, config = self.config, calibration = self.calibration
         let session = LiveSession(camera: camera, options: options) {
-            let pipeline = FramePipeline(model: model.take(), config: config, includeRaw: true)
+            let pipeline = FramePipeline(model: model.take(), config: config, includeRaw: true, calibration: calibration)
             feed.attach(pipeline)
             return pipeline
         }

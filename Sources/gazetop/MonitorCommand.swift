@@ -35,6 +35,7 @@ struct Monitor: ParsableCommand {
     )
 
     @OptionGroup var camera: CameraOptions
+    @OptionGroup var stream: StreamOptions
 
     @Flag(name: .long, help: "Write per-frame records as JSON Lines instead of showing the dashboard.")
     var json = false
@@ -61,6 +62,7 @@ struct Monitor: ParsableCommand {
     @Flag(name: .long, help: "When streaming stops, print frames captured, processed and dropped, and latency, to stderr.")
     var summary = false
 
+    @OptionGroup var calibrationOptions: CalibrationOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
@@ -73,16 +75,24 @@ struct Monitor: ParsableCommand {
         }
     }
 
+    /// The camera's options with the stream's (reconnect, real camera only).
+    private var liveOptions: LiveOptions {
+        var options = camera.liveOptions
+        stream.apply(to: &options)
+        return options
+    }
+
     /// JSON Lines to stdout or --output.
     private func runRecords() throws(CommandFailure) {
         let (device, _) = try camera.camera()
         let model = ModelHandOver(try modelOptions.load())
         let config = tuning.config(live: true)
+        let calibration = try calibrationOptions.chosen(for: device)
         let out: OutputFile
         do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
         let reportFile = try ReportFile(path: report)
-        let session = LiveSession(camera: device, options: camera.liveOptions) {
-            FramePipeline(model: model.take(), config: config)
+        let session = LiveSession(camera: device, options: liveOptions) {
+            FramePipeline(model: model.take(), config: config, calibration: calibration)
         }
         let recorder = RecorderBox()
         let interrupt = InterruptFlag()
@@ -111,7 +121,9 @@ struct Monitor: ParsableCommand {
         let model = ModelHandOver(try modelOptions.load())
         let reportFile = try ReportFile(path: report)
         let config = tuning.config(live: true)
-        let live = LiveDashboard(device: device, options: camera.liveOptions, config: config, model: model)
+        let calibration = try calibrationOptions.chosen(for: device)
+        let live = LiveDashboard(device: device, options: liveOptions, config: config, calibration: calibration,
+                                 model: model)
         let startedAt = ReportEncoding.utcNow()
         let outcome = try live.run(ascii: ascii, color: !noColor && !TerminalCheck.noColorRequested, exitAtEnd: exitAtEnd)
         // The terminal is back to normal here: the summary and any error go to the plain screen.
@@ -170,5 +182,14 @@ enum LiveSummary {
         text += "; latency median \(RecordEncoding.num(r.latency.medianMs, 1)) ms, p99 \(RecordEncoding.num(r.latency.p99Ms, 1)) ms"
         text += "; blinks \(r.stats.blinkCount)"
         return text
+    }
+}
+
+extension CalibrationOptions {
+    /// The calibration for the camera `device` opens; a saved one passed over is said on stderr.
+    func chosen(for device: V4L2Camera) throws(CommandFailure) -> GazeCalibration? {
+        let choice = try resolve(camera: CameraIdentity.of(device.path))
+        if let note = choice.note { StandardError.write("gazetop: \(note)\n") }
+        return choice.calibration
     }
 }

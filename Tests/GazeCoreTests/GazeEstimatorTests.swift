@@ -109,4 +109,15 @@ import Testing
         #expect(GazeAngles(rightDeg: 3, upDeg: -4).offAxisDeg == 5)
         #expect(GazeAngles(rightDeg: 0, upDeg: 0).offAxisDeg == 0)
     }
+
+    @Test func aCalibrationReplacesTheGenericGains() throws {
+        let calibration = GazeCalibration(right: [3, -30, 0, -1, 0], up: [-2, 0, -80, 0, 1])
+        var g = GazeEstimator(calibration: calibration)
+        let f = Self.features(yaw: 5, pitch: 2, pupilX: 0.2, pupilY: -0.1)
+        #expect(g.angles(for: f) == calibration.angles(for: f))
+        #expect(g.angles(for: f) != GazeEstimator().angles(for: f))
+        let updated = g.update(timeMs: 0, features: f)
+        let first = try #require(updated)
+        #expect(first == GazeAngles(rightDeg: 3 - 6 - 5, upDeg: -2 + 8 + 2))
+    }
 }

@@ -17,12 +17,13 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Run {
+    static func run(_ arguments: [String], timeoutSeconds: Double = 120, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GAZETOP_MODEL"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,68 @@
+import Capture
+import GazeCore
+import Monitor
+
+/// One real clip as a challenge would see it, frame by frame (`ChallengeFrame`s from the real pipeline).
+public struct ClipTrace: Sendable {
+    public var name: String
+    public var frames: [ChallengeFrame]
+
+    /// The per-term median of the clip's open-eye gaze features: the person's neutral look (in the ZJU
+    /// clips, at the camera). Nil without any.
+    public var neutral: GazeFeatures? {
+        let open = frames.filter(\.eyesOpen).compactMap(\.features)
+        guard !open.isEmpty else { return nil }
+        func median(_ v: [Double]) -> Double {
+            let s = v.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        return GazeFeatures(pupilOffset: Point(x: median(open.map(\.pupilOffset.x)), y: median(open.map(\.pupilOffset.y))),
+                            headPose: HeadPose(yaw: median(open.map(\.headPose.yaw)), pitch: median(open.map(\.headPose.pitch)),
+                                               roll: median(open.map(\.headPose.roll))))
+    }
+
+    /// Runs each clip through the pipeline from a fresh state.
+    public static func measure(_ paths: [String], pipeline: FramePipeline,
+                               progress: (Int, Int) -> Void = { _, _ in }) throws(CaptureError) -> [ClipTrace] {
+        var traces: [ClipTrace] = []
+        for (i, path) in paths.enumerated() {
+            progress(i, paths.count)
+            let source = try openFileSource(path: path)
+            pipeline.reset()
+            var sampler = ChallengeFrameSampler()
+            var frames: [ChallengeFrame] = []
+            while let frame = try source.nextFrame() {
+                let record = pipeline.process(frame)
+                _ = pipeline.takeConfirmed()
+                if let observation = pipeline.lastObservation {
+                    frames.append(sampler.sample(frame, observation: observation, record: record))
+                }
+            }
+            _ = pipeline.finish()
+            let name = path.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) } ?? path
+            traces.append(ClipTrace(name: name, frames: frames))
+        }
+        return traces
+    }
+}
+
+/// Facts of real clips that the liveness limits are set against (reported by `evaluate --challenge`).
+public struct TraceLiveness: Sendable {
+    public var name: String
+    public var medianMotion: Double
+    public var repeatedShare: Double
+    public var faceShare: Double
+    public var severalFacesMs: Double
+    public var framesPerSecond: Double
+
+    public init(_ trace: ClipTrace, config: LivenessConfig = LivenessConfig()) {
+        var checks = LivenessChecks(config: config)
+        for f in trace.frames { checks.add(f) }
+        name = trace.name
+        medianMotion = checks.medianMotion
+        repeatedShare = checks.repeatedShare
+        faceShare = checks.faceShare
+        severalFacesMs = checks.severalFacesMs
+        framesPerSecond = checks.framesPerSecond
+    }
+}

@@ -1,0 +1,380 @@
+#if canImport(Glibc)
+import Glibc // exp() only: libm
+#endif
+
+/// Why a session ended before its sequence was done: the result is inconclusive.
+public enum ChallengeStop: Sendable, Equatable {
+    /// Get ready never saw one face, lit and close enough, for long enough.
+    case notReady(ReadyProblem)
+    /// The calibration steps saw too few frames with open eyes to fit.
+    case calibrationUnseen
+    /// The camera or the recording ended first.
+    case streamEnded
+    /// Stopped from outside (Ctrl-C).
+    case stopped
+    /// The session id's lifetime ran out.
+    case expired
+
+    public var name: String {
+        switch self {
+        case .notReady(let p): "not_ready:" + p.rawValue
+        case .calibrationUnseen: "calibration_unseen"
+        case .streamEnded: "stream_ended"
+        case .stopped: "stopped"
+        case .expired: "expired"
+        }
+    }
+
+    /// What the person is told.
+    public var advice: String {
+        switch self {
+        case .notReady(let p): p.advice
+        case .calibrationUnseen: "keep your face in view and your eyes open"
+        case .streamEnded, .stopped: "please try again"
+        case .expired: "the session expired; please start again"
+        }
+    }
+}
+
+/// Which calibration a challenge used.
+public enum CalibrationUse: Sendable, Equatable {
+    /// A saved calibration, shifted to this session's camera look when `recentred`.
+    case saved(recentred: Bool)
+    /// The session's own short calibration, with its error.
+    case session(rmsErrorDeg: Double)
+    /// The short calibration could not be fitted.
+    case failed(CalibrationProblem)
+}
+
+/// Everything a challenge decided, for the result file and the exit status.
+public struct ChallengeOutcome: Sendable, Equatable {
+    public var result: ChallengeResult
+    public var sequence: [Int]
+    public var cells: [CellScore]
+    /// Mean of the cells' accuracies.
+    public var overallAccuracy: Double
+    /// Share of cell-to-cell moves in the right direction (nil with one cell).
+    public var directionAccuracy: Double?
+    /// Every check that was evaluated, passed or not, in priority order.
+    public var checks: [CheckResult]
+    /// Why it ended early (inconclusive), if it did.
+    public var stop: ChallengeStop?
+    public var calibration: CalibrationUse?
+    /// Blinks seen from the session's first frame.
+    public var blinks: Int
+    /// Frames after get ready.
+    public var measuredFrames: Int
+    /// Stream times of the first frame, the end of get ready and the last frame, milliseconds.
+    public var startMs: Double?
+    public var readyMs: Double?
+    public var endMs: Double?
+
+    public init(result: ChallengeResult, sequence: [Int], cells: [CellScore], overallAccuracy: Double,
+                directionAccuracy: Double?, checks: [CheckResult], stop: ChallengeStop?, calibration: CalibrationUse?,
+                blinks: Int, measuredFrames: Int, startMs: Double? = nil, readyMs: Double? = nil, endMs: Double? = nil) {
+        self.result = result
+        self.sequence = sequence
+        self.cells = cells
+        self.overallAccuracy = overallAccuracy
+        self.directionAccuracy = directionAccuracy
+        self.checks = checks
+        self.stop = stop
+        self.calibration = calibration
+        self.blinks = blinks
+        self.measuredFrames = measuredFrames
+        self.startMs = startMs
+        self.readyMs = readyMs
+        self.endMs = endMs
+    }
+
+    public var failedChecks: [ChallengeCheck] { checks.filter { !$0.passed }.map(\.check) }
+
+    /// The one reason the person is told (pass: nil).
+    public var advice: String? {
+        if let stop { return stop.advice }
+        return checks.first { !$0.passed }?.check.advice
+    }
+
+    /// What the screen says at the end.
+    public var headline: String {
+        switch result {
+        case .pass: "PASS"
+        case .fail: "FAIL - " + (advice ?? "please try again")
+        case .inconclusive: "TRY AGAIN - " + (advice ?? "please try again")
+        }
+    }
+
+    /// The result the same session would have had under another scoring mode or other gaze limits: the
+    /// liveness and calibration checks as they were, the gaze checks redone on the cells' scores.
+    public func result(scoredWith config: ChallengeConfig) -> ChallengeResult {
+        if stop != nil { return .inconclusive }
+        let gaze: Set<ChallengeCheck> = [.gazeAccuracy, .cellAccuracy, .gazeDirection]
+        if checks.contains(where: { !gaze.contains($0.check) && !$0.passed }) { return .fail }
+        return ChallengeScorer.checks(cells, config: config).allSatisfy(\.passed) ? .pass : .fail
+    }
+
+    /// A session refused before it began because the camera is a virtual one.
+    public static func virtualCameraRefused(sequence: [Int]) -> ChallengeOutcome {
+        ChallengeOutcome(result: .fail, sequence: sequence, cells: sequence.map { CellScore(cell: $0) }, overallAccuracy: 0,
+                         directionAccuracy: nil, checks: [CheckResult(check: .virtualCamera, passed: false, value: 1, limit: 0)],
+                         stop: nil, calibration: nil, blinks: 0, measuredFrames: 0)
+    }
+}
+
+/// Exponential smoothing of gaze angles over stream time.
+struct AngleSmoother: Sendable {
+    let timeConstantMs: Double
+    private var value: GazeAngles?
+    private var lastMs: Double?
+
+    init(timeConstantMs: Double) { self.timeConstantMs = timeConstantMs }
+
+    mutating func reset() {
+        value = nil
+        lastMs = nil
+    }
+
+    mutating func add(_ a: GazeAngles, timeMs: Double) -> GazeAngles {
+        defer { lastMs = timeMs }
+        guard let v = value, let last = lastMs, timeConstantMs > 0 else {
+            value = a
+            return a
+        }
+        let keep = exp(-max(0, timeMs - last) / timeConstantMs)
+        let next = GazeAngles(rightDeg: keep * v.rightDeg + (1 - keep) * a.rightDeg, upDeg: keep * v.upDeg + (1 - keep) * a.upDeg)
+        value = next
+        return next
+    }
+}
+
+/// The liveness challenge as a state machine, fed one frame at a time with the frame's own stream time
+/// (no clock of its own):
+///
+/// 1. get ready: one face, lit and close enough, for `readyHoldSeconds` (the person looks at the camera
+///    and is asked to blink); gives up after `readyTimeoutSeconds` (inconclusive);
+/// 2. without a saved calibration, a short one: each of `shortCalibrationCells` for
+///    `shortCalibrationPointSeconds`, fitted with the camera look (`CalibrationFit`, offset and eye gain);
+///    a fit that fails its checks fails the challenge (the eyes did not follow);
+/// 3. the sequence: each cell for `areaDurationSeconds`, scored after `reactionSeconds`;
+/// 4. the outcome: pass when every liveness check and gaze check passed.
+///
+/// After get ready the schedule is fixed in stream time, so a recording of a session gives the same outcome.
+public struct ChallengeSession: Sendable {
+    public let config: GazeConfig
+    public let sequence: [Int]
+    public let grid: ScreenGrid
+    private let saved: GazeCalibration?
+    private var ready: ReadyPhase
+    private var liveness: LivenessChecks
+    private var scorer: ChallengeScorer
+    private var smoother: AngleSmoother
+    /// The calibration in use, once known.
+    public private(set) var calibration: GazeCalibration?
+    private var calibrationUse: CalibrationUse?
+    private var calibrationSamples: [CalibrationFit.Sample] = []
+    private var readyAtMs: Double?
+    private var firstMs: Double?
+    private var lastMs: Double?
+    public private(set) var outcome: ChallengeOutcome?
+    public private(set) var view: GazeTaskView
+
+    /// - Parameters:
+    ///   - sequence: cells of `config.screen`'s grid, none twice in a row (see `ChallengeSequence`).
+    ///   - calibration: a saved calibration; nil runs the short calibration.
+    public init(sequence: [Int], calibration: GazeCalibration?, config: GazeConfig = GazeConfig()) {
+        self.config = config
+        self.sequence = sequence
+        grid = ScreenGrid(config: config.screen)
+        saved = calibration
+        ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness,
+                           minCameraLookFrames: config.calibration.minFramesPerTarget)
+        liveness = LivenessChecks(config: config.liveness)
+        scorer = ChallengeScorer(sequence: sequence, config: config.challenge, grid: grid)
+        smoother = AngleSmoother(timeConstantMs: config.challenge.gazeSmoothingMs)
+        view = GazeTaskView(phase: .getReady, target: .camera, instruction: "look at the camera and blink",
+                            problem: .noFace)
+    }
+
+    /// The short calibration's targets after the camera look (none with a saved calibration).
+    public var calibrationTargets: [GazeTarget] {
+        saved == nil ? config.challenge.shortCalibrationCells.map { .cell($0) } : []
+    }
+
+    private var pointMs: Double { config.challenge.shortCalibrationPointSeconds * 1000 }
+    private var areaMs: Double { config.challenge.areaDurationSeconds * 1000 }
+    private var calibrationMs: Double { pointMs * Double(calibrationTargets.count) }
+
+    /// Seconds from the end of get ready to the verdict.
+    public var scheduledSeconds: Double { (calibrationMs + areaMs * Double(sequence.count)) / 1000 }
+
+    public var isFinished: Bool { outcome != nil }
+
+    /// Takes the next frame (stream times must increase; a frame that goes back in time is still taken, and
+    /// fails the frame-timing check). Returns what the screen should show now.
+    @discardableResult
+    public mutating func update(_ f: ChallengeFrame) -> GazeTaskView {
+        guard outcome == nil else { return view }
+        if firstMs == nil { firstMs = f.timeMs }
+        lastMs = f.timeMs
+        guard let readyAt = readyAtMs else {
+            getReady(f)
+            return view
+        }
+        liveness.add(f)
+        let sinceReady = f.timeMs - readyAt
+        if sinceReady < calibrationMs {
+            calibrate(f, sinceReady: sinceReady)
+            return view
+        }
+        if calibration == nil {
+            finishCalibration()
+            if outcome != nil { return view }
+        }
+        let sinceSequence = sinceReady - calibrationMs
+        let index = Int(sinceSequence / areaMs)
+        guard index < sequence.count else {
+            finish(stop: nil)
+            return view
+        }
+        let gaze = estimate(f)
+        scorer.add(index: index, sinceStartMs: sinceSequence - Double(index) * areaMs, gaze: f.eyesOpen ? gaze : nil)
+        let cell = sequence[index]
+        view = GazeTaskView(phase: .sequence(index: index + 1, of: sequence.count), target: .cell(cell),
+                            secondsLeft: (Double(index + 1) * areaMs - sinceSequence) / 1000,
+                            instruction: GazeTaskView.lookAt(.cell(cell), grid: grid),
+                            features: f.features, gaze: gaze)
+        return view
+    }
+
+    /// Ends the session early (the stream ended, Ctrl-C, the session expired): inconclusive, unless it has
+    /// already finished. Returns the outcome.
+    @discardableResult
+    public mutating func end(_ stop: ChallengeStop) -> ChallengeOutcome {
+        if outcome == nil { finish(stop: stop) }
+        return outcome!
+    }
+
+    // MARK: Phases
+
+    private mutating func getReady(_ f: ChallengeFrame) {
+        liveness.noteBlinks(f)
+        switch ready.update(f) {
+        case .waiting:
+            view = GazeTaskView(phase: .getReady, target: .camera, secondsLeft: ready.secondsLeft(at: f.timeMs),
+                                instruction: "look at the camera and blink", problem: ready.problem,
+                                features: f.features, gaze: f.features.map { GazeCalibration.generic(config.gaze).angles(for: $0) })
+        case .timedOut(let problem):
+            finish(stop: .notReady(problem))
+        case .ready:
+            readyAtMs = f.timeMs
+            let look = ready.cameraLook.map(\.features)
+            if let saved {
+                if config.challenge.recentreSavedCalibration, let neutral = Self.median(look) {
+                    calibration = saved.recentred(neutral, at: grid.direction(of: .camera))
+                    calibrationUse = .saved(recentred: true)
+                } else {
+                    calibration = saved
+                    calibrationUse = .saved(recentred: false)
+                }
+            } else {
+                calibrationSamples = look.map { CalibrationFit.Sample(target: .camera, features: $0) }
+            }
+            showNextStep(at: f.timeMs)
+        }
+    }
+
+    private mutating func calibrate(_ f: ChallengeFrame, sinceReady: Double) {
+        let point = Int(sinceReady / pointMs)
+        let target = calibrationTargets[point]
+        let sincePoint = sinceReady - Double(point) * pointMs
+        if sincePoint >= config.challenge.shortCalibrationSettleSeconds * 1000, f.eyesOpen, let features = f.features {
+            calibrationSamples.append(CalibrationFit.Sample(target: target, features: features))
+        }
+        view = GazeTaskView(phase: .calibrating(point: point + 1, of: calibrationTargets.count), target: target,
+                            secondsLeft: (pointMs - sincePoint) / 1000,
+                            instruction: GazeTaskView.lookAt(target, grid: grid, dot: true), features: f.features,
+                            gaze: f.features.map { GazeCalibration.generic(config.gaze).angles(for: $0) })
+    }
+
+    private mutating func finishCalibration() {
+        let fit = CalibrationFit(config: config.calibration, grid: grid, prior: .generic(config.gaze),
+                                 hitMarginDeg: config.challenge.hitMarginDeg)
+        switch fit.fit(calibrationSamples, targets: [.camera] + calibrationTargets, free: .offsetAndEyeGain) {
+        case .success(let result):
+            calibration = result.calibration
+            calibrationUse = .session(rmsErrorDeg: result.rmsErrorDeg)
+        case .failure(let problem):
+            calibrationUse = .failed(problem)
+            if case .tooFewFrames = problem { finish(stop: .calibrationUnseen) } else { finish(stop: nil) }
+        }
+    }
+
+    /// The view right after get ready: the first calibration point or cell, at its full duration.
+    private mutating func showNextStep(at timeMs: Double) {
+        if let first = calibrationTargets.first {
+            view = GazeTaskView(phase: .calibrating(point: 1, of: calibrationTargets.count), target: first,
+                                secondsLeft: pointMs / 1000, instruction: GazeTaskView.lookAt(first, grid: grid, dot: true))
+        } else if let cell = sequence.first {
+            view = GazeTaskView(phase: .sequence(index: 1, of: sequence.count), target: .cell(cell),
+                                secondsLeft: areaMs / 1000, instruction: GazeTaskView.lookAt(.cell(cell), grid: grid))
+        }
+    }
+
+    /// The calibrated, smoothed gaze of a frame; nil without features. Closed eyes hold the last estimate
+    /// (the pupil is hidden); a lost face starts the smoothing afresh.
+    private mutating func estimate(_ f: ChallengeFrame) -> GazeAngles? {
+        guard let calibration, let features = f.features else {
+            if !f.face { smoother.reset() }
+            return nil
+        }
+        guard f.eyesOpen else { return nil }
+        return smoother.add(calibration.angles(for: features), timeMs: f.timeMs)
+    }
+
+    private mutating func finish(stop: ChallengeStop?) {
+        var checks: [CheckResult] = []
+        if readyAtMs != nil {
+            checks = liveness.results(requireBlink: config.challenge.requireBlink)
+            switch calibrationUse {
+            case .session(let rms):
+                checks.append(CheckResult(check: .calibration, passed: true, value: rms, limit: config.calibration.maxResidualDeg))
+            case .failed(let problem):
+                if case .tooNoisy(let rms) = problem {
+                    checks.append(CheckResult(check: .calibration, passed: false, value: rms, limit: config.calibration.maxResidualDeg))
+                } else {
+                    checks.append(CheckResult(check: .calibration, passed: false, value: 0, limit: 0))
+                }
+            default: break
+            }
+            if calibration != nil { checks += scorer.results }
+        }
+        checks.sort { Self.priority($0.check) < Self.priority($1.check) }
+        let failed = checks.contains { !$0.passed }
+        let result: ChallengeResult = stop != nil ? .inconclusive : failed ? .fail : .pass
+        let done = ChallengeOutcome(result: result, sequence: sequence, cells: scorer.scores,
+                                    overallAccuracy: scorer.overallAccuracy, directionAccuracy: scorer.directionAccuracy,
+                                    checks: checks, stop: stop, calibration: calibrationUse, blinks: liveness.blinks,
+                                    measuredFrames: liveness.frames, startMs: firstMs, readyMs: readyAtMs, endMs: lastMs)
+        outcome = done
+        view = GazeTaskView(phase: .finished, instruction: done.headline, result: result)
+    }
+
+    /// The order the person hears about failures in: what they can fix first.
+    static func priority(_ c: ChallengeCheck) -> Int {
+        let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .gazeAccuracy, .cellAccuracy,
+                                       .gazeDirection, .blink, .naturalMotion, .frameTiming, .repeatedFrames]
+        return order.firstIndex(of: c) ?? order.count
+    }
+
+    /// The per-term median of features (robust to a stray frame); nil without any.
+    static func median(_ all: [GazeFeatures]) -> GazeFeatures? {
+        guard !all.isEmpty else { return nil }
+        func mid(_ v: [Double]) -> Double {
+            let s = v.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        return GazeFeatures(pupilOffset: Point(x: mid(all.map(\.pupilOffset.x)), y: mid(all.map(\.pupilOffset.y))),
+                            headPose: HeadPose(yaw: mid(all.map(\.headPose.yaw)), pitch: mid(all.map(\.headPose.pitch)),
+                                               roll: mid(all.map(\.headPose.roll))))
+    }
+}

@@ -1,0 +1,87 @@
+/// What keeps a session from starting, each with advice the person can act on.
+public enum ReadyProblem: String, Sendable, Equatable, CaseIterable {
+    case noFace = "no_face"
+    case severalFaces = "several_faces"
+    case tooDark = "too_dark"
+    case tooBright = "too_bright"
+    case tooFar = "too_far"
+    case eyesNotSeen = "eyes_not_seen"
+
+    /// One line for the person.
+    public var advice: String {
+        switch self {
+        case .noFace: "move into view of the camera"
+        case .severalFaces: "only one person in front of the camera, please"
+        case .tooDark: "more light on your face, please"
+        case .tooBright: "too bright: turn away from the light behind you"
+        case .tooFar: "come closer to the camera"
+        case .eyesNotSeen: "face the camera with your eyes open"
+        }
+    }
+
+    /// The problem of one frame, nil when it is fit to start on. Closed eyes are no problem: the person is
+    /// asked to blink.
+    public static func of(_ f: ChallengeFrame, _ c: LivenessConfig) -> ReadyProblem? {
+        if f.faces > 1 { return .severalFaces }
+        if f.frameLevel < c.minFrameLevel { return .tooDark }
+        if f.frameLevel > c.maxFrameLevel { return .tooBright }
+        guard f.face else { return .noFace }
+        if let width = f.faceWidthPixels, width < c.minFaceWidthPixels { return .tooFar }
+        if f.eyesOpen && f.features == nil { return .eyesNotSeen }
+        return nil
+    }
+}
+
+/// The get-ready phase shared by the challenge and calibration: waits until one face, lit and close
+/// enough, has been fit to start on for `readyHoldSeconds` without a break and the last `cameraLookSeconds`
+/// of it (the person was asked to look at the camera) hold enough open-eye frames to calibrate from.
+struct ReadyPhase: Sendable {
+    let challenge: ChallengeConfig
+    let liveness: LivenessConfig
+    /// Open-eye frames of the camera look needed to end the phase.
+    let minCameraLookFrames: Int
+    private(set) var startMs: Double?
+    private(set) var readySinceMs: Double?
+    /// The problem of the newest frame (nil when it was fine).
+    private(set) var problem: ReadyProblem? = .noFace
+    /// Open-eye features of the current good run, the newest last, trimmed to the camera-look window.
+    private(set) var cameraLook: [(timeMs: Double, features: GazeFeatures)] = []
+
+    init(challenge: ChallengeConfig, liveness: LivenessConfig, minCameraLookFrames: Int) {
+        self.challenge = challenge
+        self.liveness = liveness
+        self.minCameraLookFrames = minCameraLookFrames
+    }
+
+    enum Step: Equatable {
+        case waiting
+        case ready
+        case timedOut(ReadyProblem)
+    }
+
+    mutating func update(_ f: ChallengeFrame) -> Step {
+        let start = startMs ?? f.timeMs
+        startMs = start
+        problem = ReadyProblem.of(f, liveness)
+        if problem != nil {
+            readySinceMs = nil
+            cameraLook.removeAll()
+        } else {
+            if readySinceMs == nil { readySinceMs = f.timeMs }
+            if f.eyesOpen, let features = f.features { cameraLook.append((f.timeMs, features)) }
+            let windowMs = challenge.cameraLookSeconds * 1000
+            while let first = cameraLook.first, first.timeMs < f.timeMs - windowMs { cameraLook.removeFirst() }
+            // Held long enough, and enough of a look at the camera (blinks may have hidden the eyes) to
+            // calibrate from.
+            if let since = readySinceMs, f.timeMs - since >= challenge.readyHoldSeconds * 1000,
+               cameraLook.count >= minCameraLookFrames { return .ready }
+        }
+        if f.timeMs - start >= challenge.readyTimeoutSeconds * 1000 { return .timedOut(problem ?? .noFace) }
+        return .waiting
+    }
+
+    /// Seconds left before the phase gives up.
+    func secondsLeft(at timeMs: Double) -> Double {
+        max(0, challenge.readyTimeoutSeconds - (timeMs - (startMs ?? timeMs)) / 1000)
+    }
+}

@@ -1,0 +1,81 @@
+import Capture
+import GazeCore
+
+/// What a challenge result says beside the outcome: who ran it, on what, with which settings.
+public struct ChallengeResultContext: Sendable {
+    public var sessionId: String
+    public var areaDurationSeconds: Double
+    public var threshold: Double
+    /// Wall-clock seconds from the start of the command's session to the verdict.
+    public var processingSeconds: Double
+    /// When the session started, ISO 8601 UTC ("2026-05-01T09:30:00Z").
+    public var startedAt: String
+    /// The camera: its node, what it says of itself and the format in use (nil for a recording).
+    public var device: String?
+    public var deviceInfo: DeviceInfo?
+    public var format: CaptureFormat?
+    /// A recording scored offline, and where in it the session started.
+    public var input: String?
+    public var inputStartSeconds: Double?
+    /// The saved calibration file used, if any.
+    public var calibrationFile: String?
+
+    public init(sessionId: String, areaDurationSeconds: Double, threshold: Double, processingSeconds: Double,
+                startedAt: String) {
+        self.sessionId = sessionId
+        self.areaDurationSeconds = areaDurationSeconds
+        self.threshold = threshold
+        self.processingSeconds = processingSeconds
+        self.startedAt = startedAt
+    }
+}
+
+/// The challenge's result file: one JSON object, fields in a fixed, documented order, the first ones named
+/// as the original liveness API named them (`session_id`, `sequence`, `area_duration`, `overall_accuracy`,
+/// `sequence_results`, `result`, `processing_time`).
+public enum ChallengeResultEncoding {
+    public static func json(_ o: ChallengeOutcome, _ c: ChallengeResultContext) -> String {
+        func num(_ v: Double?, _ places: Int = 3) -> String { RecordEncoding.num(v, places) }
+        func string(_ s: String?) -> String { s.map(JSONString.quoted) ?? "null" }
+        var out = "{\"session_id\":\(string(c.sessionId)),\"result\":\"\(o.result.rawValue)\""
+        out += ",\"reason\":\(string(o.advice))"
+        out += ",\"sequence\":[\(o.sequence.map(String.init).joined(separator: ","))]"
+        out += ",\"area_duration\":\(num(c.areaDurationSeconds)),\"threshold\":\(num(c.threshold))"
+        out += ",\"overall_accuracy\":\(num(o.overallAccuracy)),\"direction_accuracy\":\(num(o.directionAccuracy))"
+        out += ",\"sequence_results\":[" + o.cells.map { cell in
+            "{\"area\":\(cell.cell),\"accuracy\":\(num(cell.accuracy)),\"frames\":\(cell.frames)"
+                + ",\"frames_on_target\":\(cell.framesOnTarget),\"direction_ok\":\(cell.directionOK.map(String.init) ?? "null")}"
+        }.joined(separator: ",") + "]"
+        out += ",\"failed_checks\":[\(o.failedChecks.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]"
+        out += ",\"checks\":[" + o.checks.map {
+            "{\"name\":\"\($0.check.rawValue)\",\"passed\":\($0.passed),\"value\":\(num($0.value, 4)),\"limit\":\(num($0.limit, 4))}"
+        }.joined(separator: ",") + "]"
+        out += ",\"stopped\":\(string(o.stop?.name)),\"blinks\":\(o.blinks),\"frames\":\(o.measuredFrames)"
+        let stream = o.startMs.flatMap { s in o.endMs.map { ($0 - s) / 1000 } }
+        out += ",\"stream_time\":\(num(stream)),\"processing_time\":\(num(c.processingSeconds))"
+        out += ",\"started_at\":\(string(c.startedAt))"
+        if let input = c.input {
+            out += ",\"input\":{\"file\":\(string(input)),\"start\":\(num(c.inputStartSeconds))}"
+        } else {
+            out += ",\"camera\":{\"device\":\(string(c.device)),\"card\":\(string(c.deviceInfo?.card))"
+            out += ",\"driver\":\(string(c.deviceInfo?.driver)),\"bus\":\(string(c.deviceInfo?.bus))"
+            out += ",\"virtual\":\(c.deviceInfo.map { String($0.isVirtual) } ?? "null"),\"format\":\(string(c.format?.description))}"
+        }
+        out += ",\"calibration\":" + calibration(o.calibration, file: c.calibrationFile)
+        return out + "}"
+    }
+
+    static func calibration(_ use: CalibrationUse?, file: String?) -> String {
+        let path = file.map(JSONString.quoted) ?? "null"
+        switch use {
+        case .saved(let recentred)?:
+            return "{\"source\":\"saved\",\"file\":\(path),\"recentred\":\(recentred)}"
+        case .session(let rms)?:
+            return "{\"source\":\"session\",\"rms_error_deg\":\(RecordEncoding.num(rms, 2))}"
+        case .failed(let problem)?:
+            return "{\"source\":\"session\",\"problem\":\"\(problem.name)\"}"
+        case nil:
+            return "null"
+        }
+    }
+}

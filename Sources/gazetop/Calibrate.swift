@@ -1,0 +1,103 @@
+import ArgumentParser
+import Capture
+import Foundation
+import GazeCore
+import Monitor
+import Vision
+
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Calibrate gaze: look at the camera, blink, then at a dot in each of the six cells.",
+        discussion: """
+            Guides the person: look at the camera (one face, lit and close enough), blink a few times, then \
+            look at the dot in each cell of the 2x3 grid in turn, 2 s each. It shows the raw values as it \
+            goes, fits the mapping from gaze features (the pupils' offset in the eyes and the head's yaw and \
+            pitch) to where on the screen the person looked, checks the fit, and saves it with the camera \
+            it was made with to $XDG_CONFIG_HOME/gazetop/calibration.json (else \
+            ~/.config/gazetop/calibration.json), or --output. The monitor and the challenge use it for that \
+            camera. It takes about 16 s.
+
+            For now the display is one status line on stderr; the full-screen grid comes with the dashboard.
+
+            Offline, --input VIDEO --start SECONDS --output FILE fits a recording of a calibration (get ready \
+            starting at SECONDS).
+
+            \(CameraOptions.simulatorHelp)
+
+            Exit status: 0 calibrated and saved; 1 not calibrated (the fit failed its checks, or it was \
+            stopped: try again); 3 unreadable --input; 4 model missing; 5 file not written; 6 and up camera \
+            failures as for monitor.
+            """
+    )
+
+    @OptionGroup var camera: CameraOptions
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Save the calibration here instead of the default file.",
+                                                      valueName: "path"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Fit a recording of a calibration instead of a camera.", valueName: "video"))
+    var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --input: where in the recording get ready starts.", valueName: "seconds"))
+    var start = 0.0
+
+    @Flag(name: .long, help: "The line display on stderr (today the only one).")
+    var headless = false
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
+        if input != nil {
+            guard output != nil else { throw ValidationError("--input needs --output (the saved calibration belongs to a camera)") }
+            guard camera.device == nil else { throw ValidationError("--input fits a recording: it takes no --device") }
+        }
+    }
+
+    func run() throws {
+        var calibrated = false
+        try failing { calibrated = try calibrate() }
+        if !calibrated { throw ExitCode(1) }
+    }
+
+    private func calibrate() throws(CommandFailure) -> Bool {
+        let model = try modelOptions.load()
+        let config = GazeConfig()
+        let display = TaskDisplay(raw: true)
+        let interrupt = InterruptFlag()
+        let outcome: CalibrationOutcome
+        var identity: CameraIdentity?
+        if let input {
+            let source: FrameSource
+            do { source = try openFileSource(path: input) } catch { throw CommandFailure(.input, "\(error)") }
+            do {
+                outcome = try GazeTaskRunner.file(CalibrationSession(config: config), source: source, startMs: start * 1000,
+                                                  pipeline: FramePipeline(model: model, config: config), onView: display.show,
+                                                  shouldStop: { interrupt.raised }).outcome!
+            } catch {
+                throw CommandFailure(.input, "\(error)")
+            }
+        } else {
+            let (device, _) = try camera.camera()
+            identity = CameraIdentity.of(device.path)
+            var options = camera.liveOptions
+            options.lossless = Challenge.pacedByDemand(device.path)
+            let run: GazeTaskRunner.LiveRun<CalibrationSession>
+            do throws(CameraError) {
+                run = try GazeTaskRunner.live(CalibrationSession(config: config), camera: device, options: options, model: model,
+                                              config: config, onView: display.show,
+                                              stopReason: { interrupt.raised ? .stopped : nil })
+            } catch {
+                throw CommandFailure(error)
+            }
+            if case .failed(let error) = run.report.ending { throw CommandFailure(error) }
+            outcome = run.task.outcome!
+        }
+        guard case .success(let fit)? = outcome.fit else { return false }
+        let path = output ?? StatePaths.calibrationFile
+        try CalibrationFile(fit, camera: identity).save(path)
+        StandardError.write("gazetop: calibration saved to \(path) (error \(RecordEncoding.num(fit.rmsErrorDeg, 1)) degrees over \(fit.frames) frames)\n")
+        return true
+    }
+}

@@ -1,0 +1,264 @@
+import ArgumentParser
+import Capture
+import Foundation
+import GazeCore
+import Monitor
+import Vision
+
+struct Challenge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the gaze liveness challenge: follow highlighted cells of a 2x3 grid with the eyes.",
+        discussion: """
+            Cells are numbered 1-3 on the top row and 4-6 below, left to right. Get ready: one face, lit and \
+            close enough, looks at the camera and blinks. Without a saved calibration for this camera, a short \
+            one follows (look at the dot in cell 1, then in cell 6, 2 s each). Then each cell of a random \
+            sequence (no cell twice in a row, from the system's secure random source) is shown for \
+            --area-duration seconds; frames after --reaction count, and a frame is on target when the gaze \
+            falls in the cell. Pass: mean accuracy over the cells at least --threshold, every cell at least \
+            0.5, and every liveness check passed (face in view, one face, natural motion, a blink, sane frame \
+            timing, no repeated frames, not a virtual camera). The person sees pass, fail or try again with \
+            what to do; the scores go to --result.
+
+            For now the display is one status line on stderr (a line per step when stderr is not a \
+            terminal); the full-screen grid comes with the dashboard, and --headless will keep this display.
+
+            A kiosk can issue a session id first (gazetop challenge --new-session prints one, valid for --ttl \
+            seconds) and pass it with --session: each id runs one challenge, before it expires. With \
+            --max-failures N, N failed challenges in a row refuse further ones for --lockout seconds. Both \
+            are kept in $XDG_STATE_HOME/gazetop/challenge.json (else ~/.local/state/gazetop).
+
+            Offline, --input VIDEO --sequence 3,1,5 --start SECONDS scores a recording of a challenge with \
+            the same rules (get ready starting at SECONDS), headless.
+
+            \(CameraOptions.simulatorHelp)
+
+            Exit status: 0 pass; 1 fail; 2 inconclusive (no face, stopped, expired) or any error, with one \
+            line on stderr.
+            """
+    )
+
+    @OptionGroup var camera: CameraOptions
+
+    @Option(name: .long, help: ArgumentHelp("Cells in a random sequence.", valueName: "count"))
+    var areas = ChallengeConfig().areaCount
+
+    @Option(name: .customLong("area-duration"), help: ArgumentHelp("Seconds each cell is shown.", valueName: "seconds"))
+    var areaDuration = ChallengeConfig().areaDurationSeconds
+
+    @Option(name: .long, help: ArgumentHelp("Mean accuracy over the cells needed to pass, 0-1.", valueName: "share"))
+    var threshold = ChallengeConfig().passThreshold
+
+    @Option(name: .long, help: ArgumentHelp("Seconds after a cell lights up before its frames count.", valueName: "seconds"))
+    var reaction = ChallengeConfig().reactionSeconds
+
+    @Option(name: .long, help: ArgumentHelp("A fixed sequence instead of a random one (for testing), like 3,1,5.",
+                                            valueName: "cells"))
+    var sequence: String?
+
+    @Flag(name: .customLong("no-require-blink"), help: "Pass without a blink.")
+    var noRequireBlink = false
+
+    @Flag(name: .customLong("allow-virtual"), help: "Accept a virtual camera (v4l2loopback, OBS, vivid, sim:).")
+    var allowVirtual = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds a session id stays valid (with --new-session: the id issued).",
+                                            valueName: "seconds"))
+    var ttl = ChallengeConfig().sessionTTLSeconds
+
+    @Option(name: .long, help: ArgumentHelp("Run the session issued by --new-session (once, before it expires).",
+                                            valueName: "id"))
+    var session: String?
+
+    @Flag(name: .customLong("new-session"), help: "Issue a session id, print it and exit.")
+    var newSession = false
+
+    @Option(name: .customLong("max-failures"), help: ArgumentHelp(
+        "After this many failed challenges in a row, refuse challenges for --lockout seconds.", valueName: "count"))
+    var maxFailures: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds of lockout after --max-failures.", valueName: "seconds"))
+    var lockout = 300.0
+
+    @Option(name: .long, help: ArgumentHelp("Write the result as JSON to this file (whole or not at all).",
+                                            valueName: "path"))
+    var result: String?
+
+    @OptionGroup var calibrationOptions: CalibrationOptions
+
+    @Option(name: .long, help: ArgumentHelp("Score a recording of a challenge instead of a camera.", valueName: "video"))
+    var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --input: where in the recording get ready starts.", valueName: "seconds"))
+    var start = 0.0
+
+    @Flag(name: .long, help: "The line display on stderr (today the only one; kept for scripts once the grid lands).")
+    var headless = false
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard areas >= 1 && areas <= 20 else { throw ValidationError("--areas must be 1 to 20") }
+        guard areaDuration > 0 && areaDuration <= 60 else { throw ValidationError("--area-duration must be above 0 and at most 60") }
+        guard threshold >= 0 && threshold <= 1 else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard reaction >= 0 && reaction < areaDuration else { throw ValidationError("--reaction must be 0 or more and under --area-duration") }
+        guard ttl > 0 else { throw ValidationError("--ttl must be above 0") }
+        guard lockout > 0 else { throw ValidationError("--lockout must be above 0") }
+        if let maxFailures, maxFailures < 1 { throw ValidationError("--max-failures must be at least 1") }
+        guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
+        if let sequence {
+            do { _ = try ChallengeSequence.parse(sequence) } catch { throw ValidationError(error.description) }
+        }
+        if let session, session.isEmpty || session.count > 64 || !session.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+            throw ValidationError("--session wants the id --new-session printed")
+        }
+        if newSession && (session != nil || input != nil) { throw ValidationError("--new-session takes no --session or --input") }
+        if input != nil {
+            guard sequence != nil else { throw ValidationError("--input needs --sequence: the cells the recording shows") }
+            if session != nil || maxFailures != nil || camera.device != nil {
+                throw ValidationError("--input scores a recording: it takes no --device, --session or --max-failures")
+            }
+        }
+    }
+
+    func run() throws {
+        let outcome: ChallengeResult
+        do {
+            outcome = try runChallenge()
+        } catch {
+            StandardError.write("gazetop: \(error.description)\n")
+            throw ExitCode(2)
+        }
+        switch outcome {
+        case .pass: return
+        case .fail: throw ExitCode(1)
+        case .inconclusive: throw ExitCode(2)
+        }
+    }
+
+    private func runChallenge() throws(CommandFailure) -> ChallengeResult {
+        let store = LedgerStore(path: StatePaths.ledgerFile)
+        let now = Date().timeIntervalSince1970
+        if newSession {
+            let id = Self.newSessionId()
+            try store.update { $0.issue(id, now: now, ttlSeconds: ttl) }
+            print(id)
+            return .pass
+        }
+        if let maxFailures, let left = try store.update({ $0.lockoutRemaining(now: now) }) {
+            throw CommandFailure(.input, "challenges are locked for another \(Int(left.rounded(.up))) s after \(maxFailures) failures in a row")
+        }
+        var expiresAt = now + ttl
+        let id = session ?? Self.newSessionId()
+        if let session {
+            expiresAt = try store.update { (ledger) throws(CommandFailure) -> Double in
+                do throws(ChallengeLedger.Refusal) { return try ledger.redeem(session, now: now) } catch {
+                    throw CommandFailure(.input, error.description)
+                }
+            }
+        }
+
+        var config = GazeConfig()
+        config.challenge.areaCount = areas
+        config.challenge.areaDurationSeconds = areaDuration
+        config.challenge.passThreshold = threshold
+        config.challenge.reactionSeconds = reaction
+        config.challenge.requireBlink = !noRequireBlink
+        var rng = SystemRandomNumberGenerator()
+        let cells = try sequence.map { (text) throws(CommandFailure) in
+            do throws(ChallengeSequence.Problem) { return try ChallengeSequence.parse(text) } catch {
+                throw CommandFailure(.input, error.description)
+            }
+        } ?? ChallengeSequence.random(count: areas, grid: ScreenGrid(config: config.screen), using: &rng)
+
+        let model = try modelOptions.load()
+        let out: OutputFile?
+        do { out = try result.map { (path) throws(OutputError) in try OutputFile(path: path) } } catch {
+            throw CommandFailure(.output, "\(error)")
+        }
+        let display = TaskDisplay()
+        let interrupt = InterruptFlag()
+        let startedMs = CaptureClock.nowMs()
+        var context = ChallengeResultContext(sessionId: id, areaDurationSeconds: areaDuration, threshold: threshold,
+                                             processingSeconds: 0, startedAt: ISO8601DateFormatter().string(from: Date()))
+        var outcome: ChallengeOutcome
+        var failure: CameraError?
+        if let input {
+            let choice = try CalibrationOptions(explicitOnly: calibrationOptions).resolve(camera: nil)
+            let source: FrameSource
+            do { source = try openFileSource(path: input) } catch { throw CommandFailure(.input, "\(error)") }
+            let task = ChallengeSession(sequence: cells, calibration: choice.calibration, config: config)
+            do {
+                outcome = try GazeTaskRunner.file(task, source: source, startMs: start * 1000,
+                                                  pipeline: FramePipeline(model: model, config: config), onView: display.show,
+                                                  shouldStop: { interrupt.raised }).outcome!
+            } catch {
+                throw CommandFailure(.input, "\(error)")
+            }
+            context.input = input
+            context.inputStartSeconds = start
+            context.calibrationFile = choice.file
+        } else {
+            let (device, _) = try camera.camera()
+            let choice = try calibrationOptions.resolve(camera: CameraIdentity.of(device.path))
+            if let note = choice.note { StandardError.write("gazetop: \(note)\n") }
+            var options = camera.liveOptions
+            options.refuseVirtual = !allowVirtual
+            options.lossless = Self.pacedByDemand(device.path)
+            let task = ChallengeSession(sequence: cells, calibration: choice.calibration, config: config)
+            do throws(CameraError) {
+                let run = try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config,
+                                                  onView: display.show, stopReason: {
+                    if interrupt.raised { return .stopped }
+                    return Date().timeIntervalSince1970 >= expiresAt ? .expired : nil
+                })
+                outcome = run.task.outcome!
+                context.format = run.report.format
+                if case .failed(let error) = run.report.ending { failure = error }
+            } catch {
+                guard case .virtualCamera(let path, let driver) = error else { throw CommandFailure(.camera, error.description) }
+                outcome = .virtualCameraRefused(sequence: cells)
+                StandardError.write("gazetop: \(path) is a virtual camera (\(driver)); the challenge refuses it unless --allow-virtual\n")
+                display.end(outcome.headline)
+            }
+            context.device = device.path
+            context.deviceInfo = device.info
+            context.calibrationFile = choice.file
+        }
+        context.processingSeconds = (CaptureClock.nowMs() - startedMs) / 1000
+
+        if let maxFailures {
+            try store.update { $0.record(outcome.result, now: Date().timeIntervalSince1970, maxFailures: maxFailures, lockoutSeconds: lockout) }
+        }
+        if let out {
+            out.write(line: ChallengeResultEncoding.json(outcome, context))
+            do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }
+        }
+        if let failure { throw CommandFailure(.camera, failure.description) }
+        return outcome.result
+    }
+
+    /// 128 bits from the system's secure random source, as 32 hex digits.
+    static func newSessionId() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let v = UInt32.random(in: .min ... .max, using: &rng)
+            let hex = String(v, radix: 16)
+            return String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined()
+    }
+
+    /// A simulated camera paced by its consumer must not drop frames for lack of time (LiveOptions.lossless).
+    static func pacedByDemand(_ device: String) -> Bool {
+        guard let sim = try? SimulatedCameraConfig(parsing: device) else { return false }
+        return sim.pacing == .demand
+    }
+}
+
+extension CalibrationOptions {
+    /// Only a calibration named on the command line (a recording has no camera to match the saved one to).
+    init(explicitOnly other: CalibrationOptions) {
+        self.init()
+        calibration = other.calibration
+        noCalibration = other.calibration == nil
+    }
+}

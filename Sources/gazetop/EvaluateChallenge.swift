@@ -1,0 +1,154 @@
+import Capture
+import Evaluation
+import Foundation
+import GazeCore
+import Monitor
+import Vision
+
+/// `gazetop evaluate --challenge`: the measured numbers of the liveness challenge (see `Evaluate`'s help).
+extension Evaluate {
+    func evaluateChallenge() throws(CommandFailure) {
+        guard let data = folder ?? SharedData.dataFolder else {
+            throw CommandFailure(.data, "no shared data folder given or found (../shared/data or $GAZETOP_DATA)")
+        }
+        for sub in ["zju-eyeblink", "faces-68", "noface"] where !FileManager.default.fileExists(atPath: data + "/" + sub) {
+            throw CommandFailure(.data, "\(data)/\(sub) not found: --challenge needs the shared data folder")
+        }
+        let model = try modelOptions.load()
+        let config = GazeConfig()
+        let tty = isatty(STDERR_FILENO) == 1
+        func progress(_ text: String) { if tty { StandardError.write("\r\u{1B}[K" + text) } }
+
+        var attacks: [AttackEvaluation.Run] = []
+        var rng = SeededRandom(seed: seed)
+        let attack = AttackEvaluation(model: model, config: config)
+        for kind in AttackEvaluation.Kind.allCases where sequences > 0 {
+            let sources = AttackEvaluation.sources(kind, data: data)
+            guard !sources.isEmpty else { throw CommandFailure(.data, "no sources for the \(kind.rawValue) attack in \(data)") }
+            for saved in [false, true] {
+                do {
+                    attacks += try attack.run(kind, sources: sources, count: sequences, savedCalibration: saved, rng: &rng) { i, n in
+                        progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")
+                    }
+                } catch {
+                    throw CommandFailure(error)
+                }
+            }
+        }
+
+        var traces: [ClipTrace] = []
+        var variants: [HonestEvaluation.Variant] = []
+        if tracks > 0 {
+            let zju = data + "/zju-eyeblink"
+            let clips = ((try? FileManager.default.contentsOfDirectory(atPath: zju)) ?? []).filter { $0.hasSuffix(".mp4") }.sorted()
+            do {
+                traces = try ClipTrace.measure(clips.map { zju + "/" + $0 }, pipeline: FramePipeline(model: model, config: config)) { i, n in
+                    progress("measuring ZJU clip \(i + 1)/\(n)")
+                }
+            } catch {
+                throw CommandFailure(.input, "\(error)")
+            }
+            let honest = HonestEvaluation(tracks: HonestTracks(traces: traces, config: config))
+            variants = honest.run(count: tracks, seed: seed) { i, n in if i % 50 == 0 { progress("honest people \(i)/\(n)") } }
+        }
+        if tty { StandardError.write("\r\u{1B}[K") }
+        print(json ? challengeJSON(attacks, variants, traces, config) : challengeText(attacks, variants, traces, config))
+    }
+
+    private func challengeText(_ attacks: [AttackEvaluation.Run], _ variants: [HonestEvaluation.Variant],
+                               _ traces: [ClipTrace], _ config: GazeConfig) -> String {
+        let c = config.challenge
+        var lines = ["liveness challenge at its defaults: \(c.areaCount) cells of \(f1(c.areaDurationSeconds)) s, threshold "
+            + "\(f2(c.passThreshold)), every cell at least \(f2(c.minCellAccuracy)), reaction \(f1(c.reactionSeconds)) s, "
+            + "hit margin \(f1(c.hitMarginDeg)) deg, scoring \(c.scoring.rawValue); seed \(seed)"]
+        if !attacks.isEmpty {
+            lines.append("")
+            lines.append("attacks through sim: (pace=demand), \(sequences) random sequences each; APCER = share passed")
+            for kind in AttackEvaluation.Kind.allCases {
+                for saved in [false, true] {
+                    let runs = attacks.filter { $0.kind == kind && $0.savedCalibration == saved }
+                    guard !runs.isEmpty else { continue }
+                    let passed = runs.count { $0.outcome.result == .pass }
+                    let name = "\(kind.rawValue), \(saved ? "saved calibration" : "own calibration")"
+                    lines.append("  \(pad(name, 30)) passed \(passed)/\(runs.count)  APCER \(f3(Double(passed) / Double(runs.count)))"
+                        + "  results " + counts(runs.map { $0.outcome.result.rawValue })
+                        + "; failed checks " + counts(runs.flatMap { r in r.outcome.failedChecks.map(\.rawValue) + (r.outcome.stop.map { [$0.name] } ?? []) }))
+                }
+            }
+            let worst = AttackEvaluation.Kind.allCases.map { kind -> Double in
+                let runs = attacks.filter { $0.kind == kind }
+                return runs.isEmpty ? 0 : Double(runs.count { $0.outcome.result == .pass }) / Double(runs.count)
+            }.max() ?? 0
+            lines.append("  APCER, worst attack: \(f3(worst))")
+        }
+        if !variants.isEmpty {
+            lines.append("")
+            lines.append("honest people: \(tracks) simulated, each with real frames of the \(traces.count) ZJU clips "
+                + "(\(traces.reduce(0) { $0 + $1.frames.count }) frames through the pipeline); BPCER = honest not passed, "
+                + "APCER = the same tracks shifted by one cell passed")
+            lines.append("  calibration  scoring     BPCER   APCER(shifted)")
+            for v in variants {
+                for scoring in ChallengeScoring.allCases {
+                    lines.append("  \(pad(v.calibration.rawValue, 12)) \(pad(scoring.rawValue, 10))  \(f3(v.bpcer(scoring, config: c)))   "
+                        + f3(v.apcer(scoring, config: c)))
+                }
+            }
+            for v in variants {
+                let failures = v.honestFailures.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+                lines.append("  \(v.calibration.rawValue): honest failures: \(failures.isEmpty ? "none" : failures)")
+            }
+            if let session = variants.first(where: { $0.calibration == .session }) {
+                let d = session.durations.sorted()
+                if !d.isEmpty {
+                    lines.append("  whole challenge with its own calibration (first frame to verdict, stream time): median "
+                        + "\(f1(d[d.count / 2])) s, max \(f1(d[d.count - 1])) s")
+                }
+            }
+            if let saved = variants.first(where: { $0.calibration == .saved }) {
+                lines.append("  gazetop calibrate on the same people: \(saved.calibrationFailures) runs failed (another try "
+                    + "followed) for \(saved.trials.count) people")
+            }
+            let liveness = traces.map { TraceLiveness($0, config: config.liveness) }
+            if let minMotion = liveness.map(\.medianMotion).min(), let maxRepeat = liveness.map(\.repeatedShare).max() {
+                lines.append("  real clips: median landmark motion at least \(f4(minMotion)) (limit \(f4(config.liveness.minMedianLandmarkMotion))), "
+                    + "repeated frames up to \(f3(maxRepeat)) (the ZJU files repeat dropped frames; limit "
+                    + "\(f3(config.liveness.maxRepeatedFrameShare)), honest tracks give each frame its own digest)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func challengeJSON(_ attacks: [AttackEvaluation.Run], _ variants: [HonestEvaluation.Variant],
+                               _ traces: [ClipTrace], _ config: GazeConfig) -> String {
+        let c = config.challenge
+        let attackItems = attacks.map { r in
+            "{\"attack\":\"\(r.kind.rawValue)\",\"source\":\(JSONString.quoted(r.source)),\"saved_calibration\":\(r.savedCalibration)"
+                + ",\"sequence\":[\(r.sequence.map(String.init).joined(separator: ","))],\"result\":\"\(r.outcome.result.rawValue)\""
+                + ",\"failed_checks\":[\(r.outcome.failedChecks.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]"
+                + ",\"stopped\":\(r.outcome.stop.map { JSONString.quoted($0.name) } ?? "null")}"
+        }
+        let variantItems = variants.map { v in
+            let rates = ChallengeScoring.allCases.map { s in
+                "\"\(s.rawValue)\":{\"bpcer\":\(f4(v.bpcer(s, config: c))),\"apcer_shifted\":\(f4(v.apcer(s, config: c)))}"
+            }.joined(separator: ",")
+            let d = v.durations.sorted()
+            return "{\"calibration\":\"\(v.calibration.rawValue)\",\"people\":\(v.trials.count),\(rates)"
+                + ",\"calibration_failures\":\(v.calibrationFailures)"
+                + ",\"duration_median\":\(d.isEmpty ? "null" : f2(d[d.count / 2])),\"duration_max\":\(d.last.map(f2) ?? "null")}"
+        }
+        return "{\"seed\":\(seed),\"attacks\":[\(attackItems.joined(separator: ","))],\"honest\":[\(variantItems.joined(separator: ","))]}"
+    }
+
+    private func counts(_ items: [String]) -> String {
+        var n: [String: Int] = [:]
+        for i in items { n[i, default: 0] += 1 }
+        return n.isEmpty ? "none" : n.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
+    private func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+    private func f1(_ v: Double) -> String { String(format: "%.1f", v) }
+    private func f2(_ v: Double) -> String { String(format: "%.2f", v) }
+    private func f3(_ v: Double) -> String { String(format: "%.3f", v) }
+    private func f4(_ v: Double) -> String { String(format: "%.4f", v) }
+}

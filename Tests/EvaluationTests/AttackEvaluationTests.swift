@@ -1,0 +1,42 @@
+import Foundation
+import GazeCore
+import Testing
+import Vision
+@testable import Evaluation
+
+/// Real presentation attacks through the simulated camera, a few sequences each (`gazetop evaluate
+/// --challenge` runs 20 each; its README figures come from there): none may pass.
+@Suite(.serialized) struct AttackEvaluationTests {
+    @Test(arguments: AttackEvaluation.Kind.allCases)
+    func noAttackPasses(_ kind: AttackEvaluation.Kind) throws {
+        guard let data = SharedData.dataFolder else {
+            print("skipped: ../shared/data not found")
+            return
+        }
+        let sources = AttackEvaluation.sources(kind, data: data)
+        try #require(!sources.isEmpty, "no \(kind) sources in \(data)")
+        let attack = AttackEvaluation(model: try FaceModel())
+        var rng = SeededRandom(seed: 11)
+        // Sources taken from different places in their list, with and without a saved calibration.
+        let runs = try attack.run(kind, sources: Array(sources.reversed()), count: 2, savedCalibration: false, rng: &rng)
+            + attack.run(kind, sources: sources, count: 1, savedCalibration: true, rng: &rng)
+        for run in runs {
+            print("\(kind) \(run.source.split(separator: "/").last ?? "") \(run.sequence) saved=\(run.savedCalibration): "
+                  + "\(run.outcome.result) \(run.outcome.failedChecks.map(\.rawValue)) \(run.outcome.stop?.name ?? "")")
+            #expect(run.outcome.result != .pass, "\(kind) passed: \(run.source) \(run.sequence)")
+        }
+        // Each attack is caught for the reason it is an attack, not by accident.
+        switch kind {
+        case .photo:
+            // A still: no motion and every frame the same (unless no face is found in it at all).
+            #expect(runs.allSatisfy { r in
+                r.outcome.stop != nil || (r.outcome.failedChecks.contains(.naturalMotion) && r.outcome.failedChecks.contains(.repeatedFrames))
+            })
+        case .noface:
+            #expect(runs.allSatisfy { $0.outcome.stop == .notReady(.noFace) || $0.outcome.stop == .notReady(.tooDark) })
+        case .video:
+            // A real, live-looking face: only the gaze gives it away.
+            #expect(runs.allSatisfy { r in r.outcome.failedChecks.contains { [.calibration, .gazeAccuracy, .cellAccuracy].contains($0) } })
+        }
+    }
+}
