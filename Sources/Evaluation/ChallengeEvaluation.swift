@@ -151,6 +151,7 @@ public struct AttackEvaluation {
     /// `count` runs of an attack, cycling through its sources, each with a random sequence from `rng`. With
     /// `savedCalibration`, the challenge is given the generic calibration as if saved (recentred on the
     /// attack's own camera look), so its sequence is scored rather than stopped at the short calibration.
+    /// (Frames without a face never get past get ready: for `noface` one way is enough.)
     public func run(_ kind: Kind, sources: [String], count: Int, savedCalibration: Bool, rng: inout SeededRandom,
                     progress: (Int, Int) -> Void = { _, _ in }) throws(CameraError) -> [Run] {
         var runs: [Run] = []
@@ -164,17 +165,20 @@ public struct AttackEvaluation {
         return runs
     }
 
-    /// One challenge on `sim:<source>?pace=demand` (looped), at the source's own size up to 640x480.
+    /// One challenge on `sim:<source>?pace=demand` (looped), at the source's own size, scaled down to fit
+    /// 1280x720 with its shape kept (a photo fills the camera's view, as one held up to it would).
     public func runOne(source: String, sequence: [Int], calibration: GazeCalibration?) throws(CameraError) -> ChallengeOutcome {
-        let spec = "sim:\(source)?pace=demand&loop"
+        let own: (width: Int, height: Int, fps: Double?)
+        do { own = try SimulatedFrames.probe(source) } catch { throw .noCamera(path: source) }
+        let scale = min(1, 1280 / Double(own.width), 720 / Double(own.height))
+        let width = Int((Double(own.width) * scale / 2).rounded()) * 2, height = Int((Double(own.height) * scale).rounded())
+        let spec = "sim:\(source)?pace=demand&loop&sizes=\(width)x\(height)"
         let device: SimulatedV4L2Device
         do { device = try SimulatedV4L2Device(config: try SimulatedCameraConfig(parsing: spec)) } catch {
             throw .noCamera(path: spec)
         }
-        let own = device.offered.first?.sizes.first
         var options = LiveOptions()
-        let fits = (own?.width ?? 640) <= 640 && (own?.height ?? 480) <= 480
-        options.request = CaptureRequest(width: fits ? own?.width ?? 640 : 640, height: fits ? own?.height ?? 480 : 480, fps: 30)
+        options.request = CaptureRequest(width: width, height: height, fps: 30)
         options.lossless = true
         let camera = V4L2Camera(path: spec, driver: device)
         let run = try GazeTaskRunner.live(ChallengeSession(sequence: sequence, calibration: calibration, config: config),

@@ -25,7 +25,9 @@ public struct GazeTaskView: Sendable, Equatable {
     public var phase: Phase
     /// Where the person should look now: the camera (a mark above the grid) or the cell to light up.
     /// While calibrating (`marksCentre`), a cell target is a small dot at the cell's centre: the fit
-    /// takes the centre as where the eyes were.
+    /// takes the centre as where the eyes were. In the sequence, draw the countdown at the lit cell's
+    /// centre: it draws the eyes there (`gazetop evaluate --challenge` assumes they settle within a tenth
+    /// of the cell of it).
     public var target: GazeTarget?
     /// Seconds left in this step (the countdown); in get ready, before it gives up.
     public var secondsLeft: Double?

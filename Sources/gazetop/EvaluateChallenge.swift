@@ -25,7 +25,7 @@ extension Evaluate {
         for kind in AttackEvaluation.Kind.allCases where sequences > 0 {
             let sources = AttackEvaluation.sources(kind, data: data)
             guard !sources.isEmpty else { throw CommandFailure(.data, "no sources for the \(kind.rawValue) attack in \(data)") }
-            for saved in [false, true] {
+            for saved in kind == .noface ? [false] : [false, true] {
                 do {
                     attacks += try attack.run(kind, sources: sources, count: sequences, savedCalibration: saved, rng: &rng) { i, n in
                         progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")

@@ -18,8 +18,9 @@ import Vision
         let attack = AttackEvaluation(model: try FaceModel())
         var rng = SeededRandom(seed: 11)
         // Sources taken from different places in their list, with and without a saved calibration.
+        // (Frames without a face never get past get ready: one way is enough for them.)
         let runs = try attack.run(kind, sources: Array(sources.reversed()), count: 2, savedCalibration: false, rng: &rng)
-            + attack.run(kind, sources: sources, count: 1, savedCalibration: true, rng: &rng)
+            + attack.run(kind, sources: sources, count: kind == .noface ? 0 : 1, savedCalibration: true, rng: &rng)
         for run in runs {
             print("\(kind) \(run.source.split(separator: "/").last ?? "") \(run.sequence) saved=\(run.savedCalibration): "
                   + "\(run.outcome.result) \(run.outcome.failedChecks.map(\.rawValue)) \(run.outcome.stop?.name ?? "")")
