@@ -39,6 +39,8 @@ public enum Role: Int, CaseIterable, Hashable, Sendable {
     case key
     /// The gaze point, and the picture's eye landmarks and pupils.
     case accent, landmark, pupil
+    /// The challenge's lit cell, filled: where the person must look now.
+    case target
 
     /// One letter per role, for golden files and test failures.
     public var letter: Character {
@@ -58,6 +60,7 @@ public enum Role: Int, CaseIterable, Hashable, Sendable {
         case .accent: "c"
         case .landmark: "l"
         case .pupil: "p"
+        case .target: "L"
         }
     }
 }

@@ -53,9 +53,11 @@ public enum DashboardView {
 
     // MARK: Too small
 
-    static func tooSmall(_ grid: inout CellGrid) {
+    /// What a screen says instead of drawing when the terminal is under `minimumWidth` x `minimumHeight`.
+    static func tooSmall(_ grid: inout CellGrid, minimumWidth: Int = RenderOptions.minimumWidth,
+                         minimumHeight: Int = RenderOptions.minimumHeight) {
         let lines = [
-            "gazetop needs at least \(RenderOptions.minimumWidth)x\(RenderOptions.minimumHeight) characters;",
+            "gazetop needs at least \(minimumWidth)x\(minimumHeight) characters;",
             "this terminal is \(grid.width)x\(grid.height).",
             "Make it larger, or press q to quit.",
         ]

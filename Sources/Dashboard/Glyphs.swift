@@ -32,6 +32,9 @@ public struct Glyphs: Sendable, Equatable {
     public var degree: String
     public var ellipsis: String
     public var bullet: Unicode.Scalar
+    /// The challenge screen: the camera above the screen (pointed at), and a calibration dot.
+    public var pointUp: Unicode.Scalar
+    public var dot: Unicode.Scalar
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
@@ -40,7 +43,8 @@ public struct Glyphs: Sendable, Equatable {
         contact: "█", away: "▒", noFace: "·",
         camera: "┼", cone: "·", gaze: "●",
         shades: [" ", "░", "▒", "▓", "█"], upperHalf: "▀", landmark: "•", pupil: "◆",
-        warning: "▲ ", degree: "°", ellipsis: "…", bullet: "●")
+        warning: "▲ ", degree: "°", ellipsis: "…", bullet: "●",
+        pointUp: "▲", dot: "●")
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
@@ -49,5 +53,6 @@ public struct Glyphs: Sendable, Equatable {
         contact: "#", away: "=", noFace: ".",
         camera: "+", cone: ".", gaze: "@",
         shades: [" ", ".", ":", "+", "#"], upperHalf: "#", landmark: "o", pupil: "@",
-        warning: "! ", degree: "d", ellipsis: "~", bullet: "*")
+        warning: "! ", degree: "d", ellipsis: "~", bullet: "*",
+        pointUp: "^", dot: "O")
 }

@@ -90,6 +90,7 @@ public enum Theme {
         case .accent: Look(foreground: cyan, attributes: .bold, mono: .bold)
         case .landmark: Look(foreground: green, attributes: .bold, mono: .bold)
         case .pupil: Look(foreground: red, attributes: .bold, mono: .bold)
+        case .target: Look(foreground: black, background: cyan, attributes: .bold, mono: [.reverse, .bold])
         }
     }
 
