@@ -130,6 +130,9 @@ public struct DashboardConfig: Sendable, Equatable {
     public var refreshHz = 20.0
     /// A message in the status line stays this long.
     public var messageSeconds = 4.0
+    /// A challenge's or calibration's result stays on the screen this long, or until a key (a kiosk goes
+    /// on by itself; a person at a terminal can leave at once).
+    public var resultSeconds = 3.0
     /// The camera preview is a copy at most this many pixels wide and tall, made only while it is shown.
     public var previewMaxWidthPixels = 128
     public var previewMaxHeightPixels = 96
