@@ -19,8 +19,11 @@ struct Challenge: ParsableCommand {
             timing, no repeated frames, not a virtual camera). The person sees pass, fail or try again with \
             what to do; the scores go to --result.
 
-            For now the display is one status line on stderr (a line per step when stderr is not a \
-            terminal); the full-screen grid comes with the dashboard, and --headless will keep this display.
+            On a terminal the grid fills the screen: the lit cell with a big countdown at its centre, the \
+            camera's mark at the top; q or Esc stops (try again). The result (PASS, FAIL or TRY AGAIN with \
+            the one reason) stays for 3 s or until a key; then the same line goes to stderr. With --headless, \
+            or when stdin or stdout is not a terminal, the display is one status line on stderr (a line per \
+            step when stderr is not a terminal).
 
             A kiosk can issue a session id first (gazetop challenge --new-session prints one, valid for --ttl \
             seconds) and pass it with --session: each id runs one challenge, before it expires. With \
@@ -91,8 +94,7 @@ struct Challenge: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --input: where in the recording get ready starts.", valueName: "seconds"))
     var start = 0.0
 
-    @Flag(name: .long, help: "The line display on stderr (today the only one; kept for scripts once the grid lands).")
-    var headless = false
+    @OptionGroup var screenOptions: TaskScreenOptions
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -144,6 +146,8 @@ struct Challenge: ParsableCommand {
             print(id)
             return .pass
         }
+        // No UTF-8 without --ascii: said before anything starts (exit 13, as the monitor).
+        if screenOptions.fullScreen && input == nil { try TerminalCheck.requireUTF8(unlessASCII: screenOptions.ascii) }
         if let maxFailures, let left = try store.update({ $0.lockoutRemaining(now: now) }) {
             throw CommandFailure(.input, "challenges are locked for another \(Int(left.rounded(.up))) s after \(maxFailures) failures in a row")
         }
@@ -205,12 +209,22 @@ struct Challenge: ParsableCommand {
             options.refuseVirtual = !allowVirtual
             options.lossless = Self.pacedByDemand(device.path)
             let task = ChallengeSession(sequence: cells, calibration: choice.calibration, config: config)
+            let host = screenOptions.fullScreen ? TaskScreenHost(initial: task.view) : nil
+            let live = { [options, config, expiresAt] (onView: @escaping (GazeTaskView) -> Void) -> Result<GazeTaskRunner.LiveRun<ChallengeSession>, CameraError> in
+                Result { () throws(CameraError) in
+                    try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config,
+                                            onView: onView, stopReason: {
+                        if interrupt.raised || host?.stopRequested == true { return .stopped }
+                        return Date().timeIntervalSince1970 >= expiresAt ? .expired : nil
+                    })
+                }
+            }
+            let attempt = try host.map { (host) throws(CommandFailure) in
+                try host.run(options: screenOptions, config: config.dashboard, interrupt: interrupt) { live(host.show) }
+            } ?? live(display.show)
             do throws(CameraError) {
-                let run = try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config,
-                                                  onView: display.show, stopReason: {
-                    if interrupt.raised { return .stopped }
-                    return Date().timeIntervalSince1970 >= expiresAt ? .expired : nil
-                })
+                let run = try attempt.get()
+                if host != nil { StandardError.write(run.task.outcome!.headline + "\n") }
                 outcome = run.task.outcome!
                 context.format = run.report.format
                 if case .failed(let error) = run.report.ending { failure = error }
