@@ -17,7 +17,10 @@ struct Calibrate: ParsableCommand {
             ~/.config/gazetop/calibration.json), or --output. The monitor and the challenge use it for that \
             camera. It takes about 16 s.
 
-            For now the display is one status line on stderr; the full-screen grid comes with the dashboard.
+            On a terminal the grid fills the screen, with the dot to look at and the raw values at the \
+            bottom; q or Esc stops. The result stays for \(Int(DashboardConfig().resultSeconds)) s or until a key; then the same line goes to \
+            stderr. With --headless, or when stdin or stdout is not a terminal, the display is one status \
+            line on stderr.
 
             Offline, --input VIDEO --start SECONDS --output FILE fits a recording of a calibration (get ready \
             starting at SECONDS).
@@ -42,8 +45,7 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --input: where in the recording get ready starts.", valueName: "seconds"))
     var start = 0.0
 
-    @Flag(name: .long, help: "The line display on stderr (today the only one).")
-    var headless = false
+    @OptionGroup var screenOptions: TaskScreenOptions
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -62,6 +64,9 @@ struct Calibrate: ParsableCommand {
     }
 
     private func calibrate() throws(CommandFailure) -> Bool {
+        let fullScreen = screenOptions.fullScreen && input == nil
+        // No UTF-8 without --ascii: said before anything starts (exit 13, as the monitor).
+        if fullScreen { try TerminalCheck.requireUTF8(unlessASCII: screenOptions.ascii) }
         let model = try modelOptions.load()
         let config = GazeConfig()
         let display = TaskDisplay(raw: true)
@@ -83,14 +88,20 @@ struct Calibrate: ParsableCommand {
             identity = CameraIdentity.of(device.path)
             var options = camera.liveOptions
             options.lossless = Challenge.pacedByDemand(device.path)
-            let run: GazeTaskRunner.LiveRun<CalibrationSession>
-            do throws(CameraError) {
-                run = try GazeTaskRunner.live(CalibrationSession(config: config), camera: device, options: options, model: model,
-                                              config: config, onView: display.show,
-                                              stopReason: { interrupt.raised ? .stopped : nil })
-            } catch {
-                throw CommandFailure(error)
+            let task = CalibrationSession(config: config)
+            let host = fullScreen ? TaskScreenHost(initial: task.view) : nil
+            let live = { [options] (onView: @escaping (GazeTaskView) -> Void) -> Result<GazeTaskRunner.LiveRun<CalibrationSession>, CameraError> in
+                Result { () throws(CameraError) in
+                    try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config, onView: onView,
+                                            stopReason: { interrupt.raised || host?.stopRequested == true ? .stopped : nil })
+                }
             }
+            let attempt = try host.map { (host) throws(CommandFailure) in
+                try host.run(options: screenOptions, config: config.dashboard, interrupt: interrupt) { live(host.show) }
+            } ?? live(display.show)
+            let run: GazeTaskRunner.LiveRun<CalibrationSession>
+            do throws(CameraError) { run = try attempt.get() } catch { throw CommandFailure(error) }
+            if host != nil { StandardError.write(run.task.outcome!.headline + "\n") }
             if case .failed(let error) = run.report.ending { throw CommandFailure(error) }
             outcome = run.task.outcome!
         }

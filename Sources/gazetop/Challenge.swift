@@ -21,7 +21,7 @@ struct Challenge: ParsableCommand {
 
             On a terminal the grid fills the screen: the lit cell with a big countdown at its centre, the \
             camera's mark at the top; q or Esc stops (try again). The result (PASS, FAIL or TRY AGAIN with \
-            the one reason) stays for 3 s or until a key; then the same line goes to stderr. With --headless, \
+            the one reason) stays for \(Int(DashboardConfig().resultSeconds)) s or until a key; then the same line goes to stderr. With --headless, \
             or when stdin or stdout is not a terminal, the display is one status line on stderr (a line per \
             step when stderr is not a terminal).
 
