@@ -12,9 +12,11 @@ public final class DashboardLoop {
         public var preview: (Bool) -> Void = { _ in }
         /// +1 for a narrower eye-contact cone, -1 for a wider one.
         public var stricter: (Int) -> Void = { _ in }
-        /// Calibration and the liveness challenge; nil where this build has none (the status line says so).
-        public var calibrate: (() -> Void)?
-        public var challenge: (() -> Void)?
+        /// Calibration and the liveness challenge: the exception to returning at once. Each takes over the
+        /// screen (on this thread) until it is done, with the monitor paused, and returns what the status
+        /// line should say then. Nil where this build has none (the status line says so).
+        public var calibrate: (() -> String)?
+        public var challenge: (() -> String)?
 
         public init() {}
     }
@@ -108,9 +110,9 @@ public final class DashboardLoop {
             showPreview.toggle()
             hooks.preview(showPreview)
         case .calibrate:
-            if let calibrate = hooks.calibrate { calibrate() } else { say("calibration: not available in this build yet") }
+            if let calibrate = hooks.calibrate { say(whilePaused(calibrate)) } else { say("calibration: not available in this build yet") }
         case .challenge:
-            if let challenge = hooks.challenge { challenge() } else { say("liveness challenge: not available in this build yet") }
+            if let challenge = hooks.challenge { say(whilePaused(challenge)) } else { say("liveness challenge: not available in this build yet") }
         case .toggleHelp:
             showHelp.toggle()
         case .stricter, .looser:
@@ -125,6 +127,15 @@ public final class DashboardLoop {
             break
         }
         return false
+    }
+
+    /// Runs `work` with the statistics paused (unless they already were), then resumes them.
+    private func whilePaused(_ work: () -> String) -> String {
+        let wasPaused = paused
+        if !wasPaused { hooks.pause(true) }
+        defer { if !wasPaused { hooks.pause(false) } }
+        showHelp = false
+        return work()
     }
 
     private func say(_ text: String) { message = (text, clock() + config.messageSeconds) }

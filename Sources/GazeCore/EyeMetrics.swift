@@ -17,7 +17,7 @@ public struct EyeMetrics: Sendable {
     private var confirmed: [FrameRecord] = []
 
     /// The person's gaze mapping, if calibrated (see `GazeEstimator`).
-    public let calibration: GazeCalibration?
+    public private(set) var calibration: GazeCalibration?
 
     public init(config: GazeConfig = GazeConfig(), calibration: GazeCalibration? = nil) {
         self.config = config
@@ -42,6 +42,13 @@ public struct EyeMetrics: Sendable {
         c.enterConeDeg = enterDeg
         config.eyeContact = c
         contact = EyeContactJudge(config: c)
+    }
+
+    /// Uses `calibration` for the gaze from the next frame on (a calibration made while the monitor runs).
+    /// Blinks, shares and eye contact carry on; the gaze's smoothing starts afresh.
+    public mutating func setCalibration(_ calibration: GazeCalibration?) {
+        self.calibration = calibration
+        gaze = GazeEstimator(config: config.gaze, calibration: calibration)
     }
 
     /// Judges one frame and returns its record as known now.

@@ -40,6 +40,10 @@ public final class DashboardFeed: @unchecked Sendable {
     private var lastFace: FaceObservation?
     private var rates = RateWindow()
     private var latencyMs: Double?
+    /// Where each frame goes as a `ChallengeFrame` while a challenge or calibration runs on the monitor's
+    /// stream (`g`, `c`); the sampler starts afresh with each new tap.
+    private let taskTap = Mutex<(id: Int, take: @Sendable (ChallengeFrame) -> Void)?>(nil)
+    private var tapSampler: (id: Int, sampler: ChallengeFrameSampler)?
     /// Asks for `applyRequests` to run on the vision queue (set by whoever owns the queue).
     public var scheduleOnVisionQueue: (@escaping @Sendable () -> Void) -> Void = { _ in }
 
@@ -70,6 +74,12 @@ public final class DashboardFeed: @unchecked Sendable {
         scheduleOnVisionQueue { [self] in applyRequests() }
     }
 
+    /// Sends each processed frame to `take` (on the vision queue) from the next frame on, as a
+    /// `ChallengeFrame`; nil stops.
+    public func setTaskTap(_ take: (@Sendable (ChallengeFrame) -> Void)?) {
+        taskTap.withLock { tap in tap = take.map { ((tap?.id ?? 0) + 1, $0) } }
+    }
+
     /// The stream ended, or the camera went away and is awaited, whatever the vision queue publishes next.
     public func setStream(_ state: StreamState?) { box.withLock { $0.stream = state } }
 
@@ -94,6 +104,22 @@ public final class DashboardFeed: @unchecked Sendable {
         }
         rates.add(nowMs: CaptureClock.nowMs(), captured: counters.framesCaptured, processed: counters.framesProcessed)
         publish()
+        feedTask(f)
+    }
+
+    private func feedTask(_ f: LiveFrame) {
+        guard let tap = taskTap.withLock({ $0 }) else {
+            tapSampler = nil
+            return
+        }
+        guard let observation = pipeline?.lastObservation else { return }
+        if tapSampler?.id != tap.id { tapSampler = (tap.id, ChallengeFrameSampler()) }
+        tap.take(tapSampler!.sampler.sample(f.frame, observation: observation, record: f.record))
+    }
+
+    /// Maps gaze with `calibration` from the next frame on (a calibration just made with `c`).
+    public func setCalibration(_ calibration: GazeCalibration?) {
+        scheduleOnVisionQueue { [self] in pipeline?.setCalibration(calibration) }
     }
 
     /// A record whose judgement is final.

@@ -47,6 +47,9 @@ public final class FramePipeline {
     /// Changes the eye-contact cone from the next frame on (see `EyeMetrics.setEyeContactCone`).
     public func setEyeContactCone(enterDeg: Double) { metrics.setEyeContactCone(enterDeg: enterDeg) }
 
+    /// Maps gaze with `calibration` from the next frame on (see `EyeMetrics.setCalibration`).
+    public func setCalibration(_ calibration: GazeCalibration?) { metrics.setCalibration(calibration) }
+
     /// Forgets the face and the statistics (a new file, or the user's reset).
     public func reset() {
         lastObservation = nil

@@ -24,22 +24,20 @@ public enum GazeTaskRunner {
                                             config: GazeConfig, onView: @escaping (GazeTaskView) -> Void,
                                             stopReason: @escaping () -> ChallengeStop? = { nil })
         throws(CameraError) -> LiveRun<Task> {
-        let state = RunState(task: task, model: model, onView: onView)
+        let driver = GazeTaskDriver(task, onView: onView)
+        let handOver = ModelHandOver(model)
         let session = LiveSession(camera: camera, options: options) {
-            ChallengeProcessor(pipeline: FramePipeline(model: state.model, config: config), onFrame: state.take)
+            ChallengeProcessor(pipeline: FramePipeline(model: handOver.model, config: config), onFrame: driver.take)
         }
         let report = try session.run(onRecord: { _ in }, shouldStop: {
-            if state.finished.load(ordering: .acquiring) { return true }
+            if driver.isFinished { return true }
             guard let reason = stopReason() else { return false }
-            state.stop.withLock { $0 = $0 ?? reason }
+            driver.requestStop(reason)
             return true
         })
-        var finished = state.task
-        if !finished.isFinished {
-            let reason = state.stop.withLock { $0 } ?? .streamEnded
-            finished.stop(reason)
-            onView(finished.view)
-        }
+        // The session has drained the vision queue: the task is this thread's now.
+        driver.end()
+        let finished = driver.finishedTask!
         return LiveRun(task: finished, report: report)
     }
 
@@ -71,26 +69,9 @@ public enum GazeTaskRunner {
     }
 }
 
-/// The task and what the vision queue needs, shared between the threads of a live run.
-// @unchecked Sendable: `task` is changed only on the vision queue (in `take`) while the session runs and
-// read by `live` only after `LiveSession.run` has drained that queue; the model is handed to the vision
-// queue once and not used elsewhere meanwhile; `finished` and `stop` are synchronised.
-private final class RunState<Task: GazeTask>: @unchecked Sendable {
-    var task: Task
+/// The model, handed to the vision queue once.
+// @unchecked Sendable: the model is used by the vision queue only, and not elsewhere meanwhile.
+private final class ModelHandOver: @unchecked Sendable {
     let model: FaceModel
-    let onView: (GazeTaskView) -> Void
-    let finished = Atomic<Bool>(false)
-    let stop = Mutex<ChallengeStop?>(nil)
-
-    init(task: Task, model: FaceModel, onView: @escaping (GazeTaskView) -> Void) {
-        self.task = task
-        self.model = model
-        self.onView = onView
-    }
-
-    func take(_ frame: ChallengeFrame) {
-        guard !task.isFinished else { return }
-        onView(task.update(frame))
-        if task.isFinished { finished.store(true, ordering: .releasing) }
-    }
+    init(_ model: FaceModel) { self.model = model }
 }

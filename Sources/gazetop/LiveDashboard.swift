@@ -64,6 +64,11 @@ struct LiveDashboard {
         hooks.reset = { feed.request(.reset) }
         hooks.preview = { feed.request(.preview($0)) }
         hooks.stricter = { feed.request(.stricter(steps: $0)) }
+        // g and c: the task runs on this stream (the same camera and pipeline), drawn on this screen.
+        let tasks = MonitorTasks(feed: feed, session: session, screen: screen, config: config, camera: camera.path,
+                                 calibration: calibration, shouldStop: { interrupt.raised || streaming.finished })
+        hooks.challenge = tasks.challenge
+        hooks.calibrate = tasks.calibrate
         let loop = DashboardLoop(screen: screen, config: config.dashboard, latest: { feed.latest() }, hooks: hooks)
         _ = loop.run(exitAtEnd: exitAtEnd, shouldStop: { interrupt.raised || streaming.failed })
         screen.close()
@@ -74,6 +79,77 @@ struct LiveDashboard {
         case .success(let live): return Outcome(live: live, report: report)
         case .failure(let error): throw CommandFailure(error)
         }
+    }
+}
+
+/// The monitor's `g` and `c`: a challenge or a calibration on the monitor's own stream. Frames reach the
+/// task through the feed's tap on the vision queue; this (main) thread draws its views with a
+/// `GazeTaskLoop` on the dashboard's screen until it is done, then the dashboard comes back with the
+/// result in its status line. A calibration that succeeds is saved as `gazetop calibrate` saves it, and
+/// the monitor maps gaze with it from then on (and so does the next `g`).
+final class MonitorTasks {
+    let feed: DashboardFeed
+    let session: LiveSession
+    let screen: CursesScreen
+    let config: GazeConfig
+    let camera: String
+    private(set) var calibration: GazeCalibration?
+    let shouldStop: () -> Bool
+
+    init(feed: DashboardFeed, session: LiveSession, screen: CursesScreen, config: GazeConfig, camera: String,
+         calibration: GazeCalibration?, shouldStop: @escaping () -> Bool) {
+        self.feed = feed
+        self.session = session
+        self.screen = screen
+        self.config = config
+        self.camera = camera
+        self.calibration = calibration
+        self.shouldStop = shouldStop
+    }
+
+    func challenge() -> String {
+        guard !shouldStop() else { return "liveness challenge: the stream has ended" }
+        var rng = SystemRandomNumberGenerator()
+        let cells = ChallengeSequence.random(count: config.challenge.areaCount, grid: ScreenGrid(config: config.screen), using: &rng)
+        let task = run(ChallengeSession(sequence: cells, calibration: calibration, config: config))
+        return "liveness challenge: " + (task.outcome?.headline ?? "stopped")
+    }
+
+    func calibrate() -> String {
+        guard !shouldStop() else { return "calibration: the stream has ended" }
+        let task = run(CalibrationSession(config: config))
+        guard let outcome = task.outcome else { return "calibration: stopped" }
+        guard case .success(let fit)? = outcome.fit else { return "calibration: " + outcome.headline }
+        let path = StatePaths.calibrationFile
+        do {
+            try CalibrationFile(fit, camera: CameraIdentity.of(camera)).save(path)
+        } catch {
+            return "calibration not saved: \(error.description)"
+        }
+        calibration = fit.calibration
+        feed.setCalibration(fit.calibration)
+        return "calibration saved to \(path) (error \(RecordEncoding.num(fit.rmsErrorDeg, 1)) degrees); gaze uses it now"
+    }
+
+    /// Runs `task` on the stream until it is done (or the program stops), drawing it; returns it finished.
+    private func run<Task: GazeTask>(_ task: Task) -> Task {
+        let driver = GazeTaskDriver(task)
+        feed.setTaskTap { driver.take($0) }
+        let loop = GazeTaskLoop(screen: screen, config: config.dashboard, grid: ScreenGrid(config: config.screen),
+                                latest: { driver.view }, done: { driver.isFinished })
+        _ = loop.run(stop: { [session] in
+            driver.requestStop(.stopped)
+            session.onVisionQueue { driver.applyStop() }
+        }, shouldStop: shouldStop)
+        if !driver.isFinished {
+            // The program is stopping: end the task on the vision queue (with the next frame, or once the
+            // queue is free if the stream has ended). Not a synchronous wait: a live stream keeps it busy.
+            driver.requestStop(.stopped)
+            session.onVisionQueue { driver.applyStop() }
+            while !driver.isFinished { usleep(5_000) }
+        }
+        feed.setTaskTap(nil)
+        return driver.finishedTask!
     }
 }
 

@@ -11,7 +11,7 @@ import Testing
         var requests: [String] = []
     }
 
-    func loop(_ screen: MemoryScreen, _ world: World, calibrate: (() -> Void)? = nil) -> DashboardLoop {
+    func loop(_ screen: MemoryScreen, _ world: World, calibrate: (() -> String)? = nil) -> DashboardLoop {
         var hooks = DashboardLoop.Hooks()
         hooks.pause = { world.requests.append($0 ? "pause" : "resume") }
         hooks.reset = { world.requests.append("reset") }
@@ -86,10 +86,23 @@ import Testing
         #expect(status[1].hasPrefix("calibration: not available in this build yet"))
         #expect(status[3].hasPrefix("liveness challenge: not available in this build yet"))
 
+    }
+
+    /// c (and g) run their hook with the statistics paused, then resume them and say what the hook returned.
+    @Test func calibrationRunsPausedAndSaysHowItWent() {
+        let world = World()
         var calls = 0
-        let hooked = MemoryScreen(width: 80, height: 24, keys: [.character("c"), .character("q")])
-        _ = loop(hooked, World(), calibrate: { calls += 1 }).run(shouldStop: { false })
+        let hooked = MemoryScreen(width: 80, height: 24, keys: [.character("c"), nil, .character("q")])
+        var status: [String] = []
+        hooked.beforeKey = { _ in status.append(hooked.shown!.text(row: 22)) }
+        _ = loop(hooked, world, calibrate: {
+            calls += 1
+            world.requests.append("calibrating")
+            return "calibration saved"
+        }).run(shouldStop: { false })
         #expect(calls == 1)
+        #expect(world.requests == ["pause", "calibrating", "resume"])
+        #expect(status[1].hasPrefix("calibration saved"))
     }
 
     @Test func messagesGoAwayAfterAWhile() {

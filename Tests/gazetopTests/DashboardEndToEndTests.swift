@@ -145,7 +145,7 @@ struct DashboardEndToEndTests {
         #expect(preview.contains("◆"), "the pupils are marked on the picture")
 
         try tmux.keys("c")
-        _ = try tmux.waitFor("the calibration notice") { $0.contains("calibration: not available in this build yet") }
+        _ = try tmux.waitFor("the calibration notice") { $0.contains("calibration: the stream has ended") }
 
         try tmux.run(["resize-window", "-t", tmux.session, "-x", "80", "-y", "24"])
         let small = try tmux.waitFor("a redraw at 80x24") { s in

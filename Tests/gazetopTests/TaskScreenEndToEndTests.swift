@@ -154,3 +154,40 @@ enum TmuxTool {
     static let available = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         .contains { FileManager.default.isExecutableFile(atPath: "\($0)/tmux") }
 }
+
+/// `g` in the monitor: the challenge takes over the dashboard's screen on the same stream, and the
+/// dashboard comes back with the result in its status line.
+@Suite(.serialized, .enabled(if: SharedClip.available, Comment(rawValue: SharedClip.skipMessage)),
+       .enabled(if: TmuxTool.available, "needs tmux (scripts/install-deps.sh installs it)"))
+struct MonitorChallengeEndToEndTests {
+    @Test func gRunsTheChallengeAndComesBack() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let folder = try ErrorPathTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let calibration = try TaskScreenEndToEndTests.writeCalibration(folder)
+        let tmux = DashboardEndToEndTests.Tmux()
+        defer { tmux.kill() }
+        let gazetop = [ErrorPathTests.executable, "--device", "sim:\(SharedClip.path)?loop", "--calibration", calibration]
+            .map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
+            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")); unset NO_COLOR"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8",
+                      "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
+        _ = try tmux.waitFor("the dashboard", seconds: 30) { $0.contains("BLINKS") && $0.contains("g liveness") }
+        try tmux.keys("g")
+        let grid = try tmux.waitFor("the challenge's grid", seconds: 30) { TaskScreenEndToEndTests.header($0) != nil }
+        #expect(!grid.contains("BLINKS"), "the grid replaces the dashboard:\n\(grid)")
+        let cell = try #require(TaskScreenEndToEndTests.header(grid)?.cell)
+        #expect(TaskScreenEndToEndTests.litCell(grid) == cell, "the lit cell is the one named:\n\(grid)")
+        let result = try tmux.waitFor("the result", seconds: 40) { $0.contains("F A I L") || $0.contains("P A S S") }
+        #expect(result.contains("F A I L"), "the clip's person only looks at the camera:\n\(result)")
+        let back = try tmux.waitFor("the dashboard again", seconds: 20) { $0.contains("BLINKS") }
+        #expect(back.contains("liveness challenge: FAIL - follow the highlighted cell with your eyes"), "\(back)")
+        #expect(try tmux.state() == "1 0", "still on the alternate screen")
+        try tmux.keys("q")
+        let after = try tmux.waitFor("gazetop to exit") { $0.contains("gazetop exited") }
+        #expect(after.contains("gazetop exited 0"), "\(after)")
+        #expect(try tmux.state() == "0 1")
+        #expect(!after.contains("┌") && !after.contains("F A I L"), "nothing of the screens left behind:\n\(after)")
+    }
+}
