@@ -6,9 +6,11 @@ import Glibc
 /// Finds the face, follows it from frame to frame and measures its eyes and pose.
 ///
 /// Detection (dlib's HOG, on a copy scaled down to `detectionMaxSidePixels`) is the expensive step, so it
-/// runs only when there is no face to follow, every `redetectEveryFrames` frames (to notice new faces and
-/// keep the face count true), or when the tracked fit looks wrong. In between, the face box comes from the
-/// previous frame's landmarks.
+/// runs only when there is no face to follow, every `redetectEveryFrames` frames (to re-anchor the
+/// landmarks to the detector's box), or when the tracked fit looks wrong. In between, the face box comes
+/// from the previous frame's landmarks. A periodic re-detection looks only near the followed face
+/// (`cvs_detect_faces_near`, which gives the box a full scan would give it), and a full scan of the
+/// picture, to notice other faces and count them, runs every `fullScanEveryFrames` frames.
 ///
 /// Not thread-safe: it owns dlib/OpenCV state and lives on one serial queue.
 public final class FaceTracker {
@@ -21,14 +23,21 @@ public final class FaceTracker {
     /// so a box built from landmarks is the kind of box the landmark model was trained on.
     private var boxFromLandmarks = BoxRelation.identity
     private var framesSinceDetection = 0
+    /// Frames since the last full scan; starts high so the first detection scans the whole picture.
+    private var framesSinceFullScan = Int.max / 2
+    /// The detector's box of the followed face at its last detection.
+    private var lastDetectedBox: Box?
     /// Detections since the last full-size retry; starts high so the first miss retries at once.
     private var framesSinceFullScaleTry = Int.max / 2
     /// The pose solver's last solution for the followed face.
     private var poseState = cvs_pose_state()
     private var faceCount = 0
 
-    /// How many full detections ran (for benchmarks and tests of the policy).
+    /// How many detections ran, near the followed face or over the whole picture (for benchmarks and
+    /// tests of the policy).
     public private(set) var detections = 0
+    /// How many of them scanned the whole picture.
+    public private(set) var fullScans = 0
     /// Where the last frame's time went.
     public private(set) var lastTimings = StageTimings()
 
@@ -49,6 +58,8 @@ public final class FaceTracker {
         pendingCheck = nil
         background?.forgetAll()
         framesSinceFullScaleTry = Int.max / 2
+        framesSinceFullScan = Int.max / 2
+        lastDetectedBox = nil
         poseState = cvs_pose_state()
         framesSinceDetection = 0
         faceCount = 0
@@ -78,6 +89,9 @@ public final class FaceTracker {
             settle(background.answer(for: pending.sequence), for: pending.landmarks)
         }
         let followingInBackground = background != nil && previous != nil
+        framesSinceFullScan += 1
+        // A face followed until now, due for its periodic re-detection (not one that was lost).
+        let reanchoring = previous != nil && !followingInBackground && framesSinceDetection >= config.redetectEveryFrames
         if let previous, followingInBackground || framesSinceDetection < config.redetectEveryFrames {
             let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
             if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
@@ -95,13 +109,17 @@ public final class FaceTracker {
             if let pending = pendingCheck { background?.discard(pending.sequence) } // superseded
             pendingCheck = nil
             poseState.valid = 0 // a detection may have found another face
-            guard let detected = detect(image, width: width, height: height) else {
+            // Re-anchoring a face still followed looks only near it, unless a full scan is due.
+            let near = reanchoring && framesSinceFullScan < config.fullScanEveryFrames ? previous.flatMap(nearSearch) : nil
+            guard let detected = near.flatMap({ detect(image, width: width, height: height, near: $0) })
+                ?? detect(image, width: width, height: height) else {
                 previous = nil
                 faceCount = 0
                 return nil
             }
             landmarks = fit(image, detected)
             box = detected
+            lastDetectedBox = detected
             if let landmarks { boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: detected) }
         }
         guard let landmarks, let box else {
@@ -117,7 +135,27 @@ public final class FaceTracker {
                                headPose: headPose(landmarks, width: width, height: height))
     }
 
-    private func detect(_ image: cvs_image, width: Int, height: Int) -> Box? {
+    /// Where a periodic re-detection looks for the followed face: its centre near where the tracked box
+    /// puts it now, its size near the one it had at its last detection.
+    private struct NearSearch {
+        var centres: Box
+        var minWidth: Double
+        var maxWidth: Double
+    }
+
+    private func nearSearch(around previous: Landmarks) -> NearSearch? {
+        guard let last = lastDetectedBox else { return nil }
+        let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
+        let reach = config.nearSearchReachFraction
+        let centres = Box(x: tracked.center.x - tracked.width * (0.5 + reach), y: tracked.center.y - tracked.height * (0.5 + reach),
+                          width: tracked.width * (1 + 2 * reach), height: tracked.height * (1 + 2 * reach))
+        return NearSearch(centres: centres, minWidth: last.width / config.nearSearchSizeRatio,
+                          maxWidth: last.width * config.nearSearchSizeRatio)
+    }
+
+    /// A detection over the whole picture, or (with `near`) only where the followed face can be. Nil when
+    /// nothing is found.
+    private func detect(_ image: cvs_image, width: Int, height: Int, near: NearSearch? = nil) -> Box? {
         let start = Monotonic.nowMs()
         defer { lastTimings.detectMs += Monotonic.nowMs() - start }
         detections += 1
@@ -126,6 +164,17 @@ public final class FaceTracker {
         let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
+        if let near {
+            let c = near.centres
+            let centres = cvs_rect(x: Float(c.x), y: Float(c.y), width: Float(c.width), height: Float(c.height), score: 0)
+            let found = cvs_detect_faces_near(model.handle, image, scale, Float(config.detectionMinScore), centres,
+                                              Float(near.minWidth), Float(near.maxWidth), &boxes, Int32(boxes.count), &error)
+            guard found > 0 else { return nil } // the caller scans the whole picture
+            let r = boxes[0]
+            return Box(x: Double(r.x), y: Double(r.y), width: Double(r.width), height: Double(r.height))
+        }
+        fullScans += 1
+        framesSinceFullScan = 0
         func run(_ scale: Float) -> Int32 {
             cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
         }

@@ -31,7 +31,8 @@ struct TuningOptions: ParsableArguments {
     var eyeContactConeDeg: Double = GazeConfig().eyeContact.enterConeDeg
 
     @Option(name: .customLong("redetect-every"), help: ArgumentHelp(
-        "Run a full face detection at least every N frames (1: every frame).", valueName: "frames"))
+        "Re-detect the followed face at least every N frames (1: every frame); the whole picture is scanned "
+            + "at least every \(GazeConfig().tracking.fullScanEveryFrames) frames.", valueName: "frames"))
     var redetectEveryFrames: Int = GazeConfig().tracking.redetectEveryFrames
 
     @Option(name: .customLong("detection-lag"), help: ArgumentHelp(
