@@ -2,11 +2,13 @@
 // include/cvision.h.
 //
 // OpenCV's VideoCapture (4.6, Debian 12) wraps the same libraries but lets its caller choose neither the
-// decoder's threads nor the output, and copies every converted picture once more. Here each picture goes
-// through exactly the conversions VideoCapture and cv::cvtColor made (libswscale to BGR with its flags,
-// then OpenCV's grey), so the grey levels, and every result measured on them, stay what they were.
+// decoder's threads nor the output, and copies every converted picture once more. Here each picture's grey
+// levels are exactly those VideoCapture and cv::cvtColor made (libswscale to BGR with its flags, then
+// OpenCV's grey), so every result measured on them stays what it was; for 4:2:0 video, the usual case,
+// they are computed in one pass when that pass gives the same bytes (grey_from_yuv.hpp).
 // Every entry point catches everything: no C++ exception may unwind into Swift.
 #include "cvision.h"
+#include "grey_from_yuv.hpp"
 #include "guard.hpp"
 
 #include <algorithm>
@@ -56,6 +58,8 @@ struct cvs_video {
     int64_t index = 0;
     std::vector<uint8_t> upright; // scratch for rotated pictures
     std::vector<uint8_t> colour;  // scratch for the colour picture the grey one is made from
+    std::unique_ptr<cvs_detail::GreyFromYuv420> fast_grey; // when it matches the long way here
+    bool fast_grey_tried = false;
 
     ~cvs_video() {
         sws_freeContext(to_bgr);
@@ -97,6 +101,20 @@ struct cvs_video {
     cvs_status broken(cvs_error *error) {
         fail(error, CVS_ERR_DECODE, "the video stream could not be decoded any further");
         return CVS_ERR_DECODE;
+    }
+
+    /// Sets up the one-pass grey conversion if it gives exactly `reference` (this picture's grey made the
+    /// long way) for this video's pixel format on this machine; tried once per video.
+    void try_fast_grey(const uint8_t *reference) {
+        fast_grey_tried = true;
+        const auto format = static_cast<AVPixelFormat>(picture->format);
+        if (format != AV_PIX_FMT_YUV420P && format != AV_PIX_FMT_YUVJ420P) return;
+        auto candidate = std::make_unique<cvs_detail::GreyFromYuv420>(format == AV_PIX_FMT_YUVJ420P);
+        const size_t pixels = static_cast<size_t>(picture->width) * picture->height;
+        std::vector<uint8_t> grey(pixels);
+        const int strides[3] = {picture->linesize[0], picture->linesize[1], picture->linesize[2]};
+        candidate->convert(picture->data, strides, picture->width, picture->height, grey.data());
+        if (std::memcmp(grey.data(), reference, pixels) == 0) fast_grey = std::move(candidate);
     }
 
     /// Stream time of `picture` in milliseconds from the stream's start, or NaN if it has none.
@@ -167,7 +185,12 @@ cvs_video *cvs_video_open(const char *path, int32_t decoder_threads, cvs_error *
 
 void cvs_video_destroy(cvs_video *video) { delete video; }
 
-cvs_video_info cvs_video_get_info(const cvs_video *video) { return video ? video->info : cvs_video_info{}; }
+cvs_video_info cvs_video_get_info(const cvs_video *video) {
+    if (!video) return cvs_video_info{};
+    cvs_video_info info = video->info;
+    info.one_pass_grey = video->fast_grey != nullptr;
+    return info;
+}
 
 cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t gray_capacity,
                           double *timestamp_ms, cvs_error *error) {
@@ -196,24 +219,30 @@ cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t 
         uint8_t *gray_out = video->quarter_turns ? video->upright.data() : gray;
         uint8_t *bgr_out = video->quarter_turns ? video->upright.data() + pixels : bgr;
 
-        // The colour picture as OpenCV's VideoCapture made it (libswscale, SWS_BICUBIC), and the grey one
-        // from it as cv::cvtColor makes it: the grey levels gazetop's accuracy was measured on.
-        video->to_bgr = sws_getCachedContext(video->to_bgr, width, height, format, width, height, AV_PIX_FMT_BGR24,
-                                             SWS_BICUBIC, nullptr, nullptr, nullptr);
-        if (!video->to_bgr) {
-            fail(error, CVS_ERR_DECODE, std::string("unsupported picture format ") + (desc ? desc->name : "?"));
-            return CVS_ERR_DECODE;
+        // The grey picture gazetop's accuracy was measured on: libswscale's BGR (as OpenCV's VideoCapture
+        // asked for it) then cv::cvtColor's grey, or the same bytes in one pass (grey_from_yuv.hpp).
+        if (video->fast_grey && !bgr_out) {
+            const int strides[3] = {p->linesize[0], p->linesize[1], p->linesize[2]};
+            video->fast_grey->convert(p->data, strides, width, height, gray_out);
+        } else {
+            video->to_bgr = sws_getCachedContext(video->to_bgr, width, height, format, width, height,
+                                                 AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
+            if (!video->to_bgr) {
+                fail(error, CVS_ERR_DECODE, std::string("unsupported picture format ") + (desc ? desc->name : "?"));
+                return CVS_ERR_DECODE;
+            }
+            uint8_t *colour = bgr_out;
+            if (!colour) {
+                video->colour.resize(pixels * 3);
+                colour = video->colour.data();
+            }
+            uint8_t *planes[4] = {colour, nullptr, nullptr, nullptr};
+            int strides[4] = {width * 3, 0, 0, 0};
+            sws_scale(video->to_bgr, p->data, p->linesize, 0, height, planes, strides);
+            cv::Mat grey(height, width, CV_8UC1, gray_out);
+            cv::cvtColor(cv::Mat(height, width, CV_8UC3, colour), grey, cv::COLOR_BGR2GRAY);
+            if (!video->fast_grey_tried && !bgr_out) video->try_fast_grey(gray_out);
         }
-        uint8_t *colour = bgr_out;
-        if (!colour) {
-            video->colour.resize(pixels * 3);
-            colour = video->colour.data();
-        }
-        uint8_t *planes[4] = {colour, nullptr, nullptr, nullptr};
-        int strides[4] = {width * 3, 0, 0, 0};
-        sws_scale(video->to_bgr, p->data, p->linesize, 0, height, planes, strides);
-        cv::Mat grey(height, width, CV_8UC1, gray_out);
-        cv::cvtColor(cv::Mat(height, width, CV_8UC3, colour), grey, cv::COLOR_BGR2GRAY);
         if (video->quarter_turns) {
             const int code = video->quarter_turns == 1 ? cv::ROTATE_90_CLOCKWISE
                              : video->quarter_turns == 2 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE;

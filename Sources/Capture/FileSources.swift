@@ -34,6 +34,10 @@ public final class VideoFileSource: FrameSource {
 
     deinit { cvs_video_destroy(handle) }
 
+    /// Whether frames are now made grey in one pass from the decoded YUV, which gives the same bytes as
+    /// the two conversions it replaces (checked on the first frame; see CVision's video.cpp).
+    public var makesGreyInOnePass: Bool { cvs_video_get_info(handle).one_pass_grey != 0 }
+
     public func nextFrame() throws(CaptureError) -> Frame? {
         if keepsColor && lastColorFrame.count != width * height * 3 {
             lastColorFrame = [UInt8](repeating: 0, count: width * height * 3)

@@ -137,6 +137,7 @@ typedef struct cvs_video_info {
     int32_t height;
     double fps;            ///< the container's nominal rate; 0 when it does not say
     int64_t frame_count;   ///< the container's frame count; 0 when it does not say
+    int32_t one_pass_grey; ///< 1 once frames are made grey in one pass (the same bytes; see video.cpp)
 } cvs_video_info;
 
 /// Opens a video file with FFmpeg's libraries. CVS_ERR_OPEN if it is missing or not a video.
