@@ -7,8 +7,10 @@
 // (yuv_2_rgb.asm: samples shifted up 3 bits, 16-bit multiplies keeping the high half, coefficients from
 // yuv2rgb.c's BT.601 table in 13-bit fixed point, each channel clamped to 0-255) followed by OpenCV's
 // 15-bit grey weights (3735, 19235, 9798 for B, G, R, rounded). It must give the same bytes: the video
-// reader checks it against libswscale and OpenCV on a video's first frame and uses it only if it does
-// (another libswscale build or processor may round differently), and a test checks it on the shared clips.
+// reader checks it against libswscale and OpenCV on a picture of random samples of the video's format and
+// size, and uses it only if it does (another libswscale build or processor rounds differently: with
+// FFmpeg's SIMD switched off, no record of videos/video00.mp4 stays the same), and a test checks it on
+// every frame of two shared clips.
 #ifndef CVS_GREY_FROM_YUV_HPP
 #define CVS_GREY_FROM_YUV_HPP
 

@@ -103,18 +103,50 @@ struct cvs_video {
         return CVS_ERR_DECODE;
     }
 
-    /// Sets up the one-pass grey conversion if it gives exactly `reference` (this picture's grey made the
-    /// long way) for this video's pixel format on this machine; tried once per video.
-    void try_fast_grey(const uint8_t *reference) {
+    /// Sets up the one-pass grey conversion if, for pictures of this format and size, it gives exactly what
+    /// libswscale and cv::cvtColor give on this machine. Tried once per video, on a picture of random
+    /// samples rather than the video's first frame (which may be black, where every rounding agrees).
+    void try_fast_grey(AVPixelFormat format, int width, int height) {
         fast_grey_tried = true;
-        const auto format = static_cast<AVPixelFormat>(picture->format);
         if (format != AV_PIX_FMT_YUV420P && format != AV_PIX_FMT_YUVJ420P) return;
+        const int chroma_width = (width + 1) / 2, chroma_height = (height + 1) / 2;
+        std::vector<uint8_t> planes[3] = {std::vector<uint8_t>(static_cast<size_t>(width) * height),
+                                          std::vector<uint8_t>(static_cast<size_t>(chroma_width) * chroma_height),
+                                          std::vector<uint8_t>(static_cast<size_t>(chroma_width) * chroma_height)};
+        uint32_t state = 2463534242u; // xorshift32: the same probe on every run
+        for (auto &plane : planes) {
+            for (uint8_t &sample : plane) {
+                state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+                sample = static_cast<uint8_t>(state >> 24);
+            }
+        }
+        const uint8_t *data[4] = {planes[0].data(), planes[1].data(), planes[2].data(), nullptr};
+        const int strides[4] = {width, chroma_width, chroma_width, 0};
+        const size_t pixels = static_cast<size_t>(width) * height;
+        std::vector<uint8_t> expected(pixels), got(pixels);
+        if (!two_pass_grey(data, strides, format, width, height, expected.data(), nullptr)) return;
         auto candidate = std::make_unique<cvs_detail::GreyFromYuv420>(format == AV_PIX_FMT_YUVJ420P);
-        const size_t pixels = static_cast<size_t>(picture->width) * picture->height;
-        std::vector<uint8_t> grey(pixels);
-        const int strides[3] = {picture->linesize[0], picture->linesize[1], picture->linesize[2]};
-        candidate->convert(picture->data, strides, picture->width, picture->height, grey.data());
-        if (std::memcmp(grey.data(), reference, pixels) == 0) fast_grey = std::move(candidate);
+        candidate->convert(data, strides, width, height, got.data());
+        if (expected == got) fast_grey = std::move(candidate);
+    }
+
+    /// libswscale's BGR (as OpenCV's VideoCapture asked for it), then cv::cvtColor's grey, into `grey`;
+    /// the colour picture goes to `bgr` if given. False when libswscale cannot convert this format.
+    bool two_pass_grey(const uint8_t *const data[4], const int strides[4], AVPixelFormat format, int width,
+                       int height, uint8_t *grey, uint8_t *bgr) {
+        to_bgr = sws_getCachedContext(to_bgr, width, height, format, width, height, AV_PIX_FMT_BGR24, SWS_BICUBIC,
+                                      nullptr, nullptr, nullptr);
+        if (!to_bgr) return false;
+        if (!bgr) {
+            colour.resize(static_cast<size_t>(width) * height * 3);
+            bgr = colour.data();
+        }
+        uint8_t *planes[4] = {bgr, nullptr, nullptr, nullptr};
+        int colour_strides[4] = {width * 3, 0, 0, 0};
+        sws_scale(to_bgr, data, strides, 0, height, planes, colour_strides);
+        cv::Mat out(height, width, CV_8UC1, grey);
+        cv::cvtColor(cv::Mat(height, width, CV_8UC3, bgr), out, cv::COLOR_BGR2GRAY);
+        return true;
     }
 
     /// Stream time of `picture` in milliseconds from the stream's start, or NaN if it has none.
@@ -219,29 +251,15 @@ cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t 
         uint8_t *gray_out = video->quarter_turns ? video->upright.data() : gray;
         uint8_t *bgr_out = video->quarter_turns ? video->upright.data() + pixels : bgr;
 
-        // The grey picture gazetop's accuracy was measured on: libswscale's BGR (as OpenCV's VideoCapture
-        // asked for it) then cv::cvtColor's grey, or the same bytes in one pass (grey_from_yuv.hpp).
+        // The grey picture gazetop's accuracy was measured on: libswscale's BGR then cv::cvtColor's grey,
+        // or the same bytes in one pass (grey_from_yuv.hpp).
+        if (!video->fast_grey_tried && !bgr_out) video->try_fast_grey(format, width, height);
         if (video->fast_grey && !bgr_out) {
             const int strides[3] = {p->linesize[0], p->linesize[1], p->linesize[2]};
             video->fast_grey->convert(p->data, strides, width, height, gray_out);
-        } else {
-            video->to_bgr = sws_getCachedContext(video->to_bgr, width, height, format, width, height,
-                                                 AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
-            if (!video->to_bgr) {
-                fail(error, CVS_ERR_DECODE, std::string("unsupported picture format ") + (desc ? desc->name : "?"));
-                return CVS_ERR_DECODE;
-            }
-            uint8_t *colour = bgr_out;
-            if (!colour) {
-                video->colour.resize(pixels * 3);
-                colour = video->colour.data();
-            }
-            uint8_t *planes[4] = {colour, nullptr, nullptr, nullptr};
-            int strides[4] = {width * 3, 0, 0, 0};
-            sws_scale(video->to_bgr, p->data, p->linesize, 0, height, planes, strides);
-            cv::Mat grey(height, width, CV_8UC1, gray_out);
-            cv::cvtColor(cv::Mat(height, width, CV_8UC3, colour), grey, cv::COLOR_BGR2GRAY);
-            if (!video->fast_grey_tried && !bgr_out) video->try_fast_grey(gray_out);
+        } else if (!video->two_pass_grey(p->data, p->linesize, format, width, height, gray_out, bgr_out)) {
+            fail(error, CVS_ERR_DECODE, std::string("unsupported picture format ") + (desc ? desc->name : "?"));
+            return CVS_ERR_DECODE;
         }
         if (video->quarter_turns) {
             const int code = video->quarter_turns == 1 ? cv::ROTATE_90_CLOCKWISE
