@@ -17,9 +17,9 @@ public struct TrackingConfig: Sendable, Equatable {
     public var redetectEveryFrames = 10
     /// A followed face's periodic re-detection looks only near it: the same box a full scan would give it
     /// (so blink results on the ZJU clips are unchanged, F1 0.966 whatever this value), for a third of the
-    /// work at 1280x720 (6 ms instead of 19 ms in a C++ harness on videos/video00.mp4). The whole picture is
-    /// scanned at least this often, to notice other faces (a larger one is then followed) and count them:
-    /// 60 frames is 2 s at 30 fps.
+    /// work at 1280x720 (6 ms instead of 19 ms in a C++ harness on videos/video00.mp4). Once this many frames
+    /// have passed since the last scan of the whole picture, the next re-detection scans it all instead,
+    /// to notice other faces (a larger one is then followed) and count them: 60 frames is 2 s at 30 fps.
     public var fullScanEveryFrames = 60
     /// The near re-detection looks for the face's centre within this fraction of its size beyond the box
     /// tracked from the landmarks...

@@ -31,8 +31,9 @@ struct TuningOptions: ParsableArguments {
     var eyeContactConeDeg: Double = GazeConfig().eyeContact.enterConeDeg
 
     @Option(name: .customLong("redetect-every"), help: ArgumentHelp(
-        "Re-detect the followed face at least every N frames (1: every frame); the whole picture is scanned "
-            + "at least every \(GazeConfig().tracking.fullScanEveryFrames) frames.", valueName: "frames"))
+        "Re-detect the followed face at least every N frames (1: every frame), near where it is; the first "
+            + "re-detection after \(GazeConfig().tracking.fullScanEveryFrames) frames scans the whole picture.",
+        valueName: "frames"))
     var redetectEveryFrames: Int = GazeConfig().tracking.redetectEveryFrames
 
     @Option(name: .customLong("detection-lag"), help: ArgumentHelp(
