@@ -8,7 +8,8 @@ import Glibc
 /// Detection (dlib's HOG, on a copy scaled down to `detectionMaxSidePixels`) is the expensive step, so it
 /// runs only when there is no face to follow, every `redetectEveryFrames` frames (to re-anchor the
 /// landmarks to the detector's box), or when the tracked fit looks wrong. In between, the face box comes
-/// from the previous frame's landmarks. A re-detection in line looks only near the followed face
+/// from the previous frame's landmarks. A re-detection (in line, or on the detection queue with
+/// `detectionLagFrames`) looks only near the followed face
 /// (`cvs_detect_faces_near`, which gives the box a full scan would give it); the whole picture is scanned
 /// when that finds nothing and at the first re-detection after `fullScanEveryFrames` frames, to notice
 /// other faces and count them.
@@ -101,7 +102,8 @@ public final class FaceTracker {
             lastDetectedBox = near
             lastDetectionScale = lastScanScale // as if found by the last full scan
             return detect(image, width: frame.width, height: frame.height,
-                          near: nearSearch(around: near, reach: config.nearDetectionMargin))
+                          near: nearSearch(around: near, reach: config.nearDetectionMargin,
+                                               width: frame.width, height: frame.height))
         }
     }
 
@@ -146,7 +148,8 @@ public final class FaceTracker {
         if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
             found = (fitted, tracked)
         } else if let near = detect(image, width: frame.width, height: frame.height,
-                                    near: nearSearch(around: tracked, reach: config.nearDetectionMargin)),
+                                    near: nearSearch(around: tracked, reach: config.nearDetectionMargin,
+                                                     width: frame.width, height: frame.height)),
                   let fitted = fit(image, near) {
             // A fit that jumped or lost its shape (a quick turn, a hand): the face is looked for around
             // its last place only, a fraction of a full scan, so the frame is not held up.
@@ -159,7 +162,11 @@ public final class FaceTracker {
         if let background, pendingCheck == nil, framesSinceDetection >= config.redetectEveryFrames {
             framesSinceDetection = 0
             pendingCheck = (frame.sequence, found.0)
-            background.request(frame)
+            // Near the face, as in line, unless a scan of the whole picture is due.
+            let wholePicture = framesSinceFullScan >= config.fullScanEveryFrames
+            if wholePicture { framesSinceFullScan = 0 }
+            background.request(frame, near: wholePicture ? nil : nearSearch(
+                around: found.1, reach: config.nearSearchReachFraction, width: frame.width, height: frame.height))
         }
         return found
     }
@@ -171,7 +178,8 @@ public final class FaceTracker {
               framesSinceFullScan < config.fullScanEveryFrames else { return nil }
         let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
         guard let detected = detect(image, width: frame.width, height: frame.height,
-                                    near: nearSearch(around: tracked, reach: config.nearSearchReachFraction)),
+                                    near: nearSearch(around: tracked, reach: config.nearSearchReachFraction,
+                                                     width: frame.width, height: frame.height)),
               let landmarks = fit(image, detected) else { return nil }
         framesSinceDetection = 0
         return adopt(detected, landmarks, scale: lastDetectionScale)
@@ -205,9 +213,10 @@ public final class FaceTracker {
         }
         guard frame.sequence - pending >= config.detectionLagFrames else { return nil }
         pendingSearch = nil
-        let faces = background.answer(for: pending)
+        let faces = background.answer(for: pending).faces
         faceCount = faces.count
         framesSinceDetection = 0
+        framesSinceFullScan = 0
         guard let largest = faces.first, let landmarks = fit(image, largest) else {
             pendingSearch = frame.sequence // nothing yet: look again in this frame
             background.request(frame)
@@ -216,19 +225,13 @@ public final class FaceTracker {
         return adopt(largest, landmarks)
     }
 
-    /// Where a search near a followed face looks: its centre within `reach` of its size beyond `tracked`
-    /// (where the landmarks put it now), its size within `nearSearchSizeRatio` of its last detection's.
-    private struct NearSearch {
-        var tracked: Box
-        var centres: Box
-        var minWidth: Double
-        var maxWidth: Double
-    }
-
-    private func nearSearch(around tracked: Box, reach: Double) -> NearSearch {
+    /// A search near `tracked`, where the landmarks put the followed face now: its centre within `reach`
+    /// of its size, its size within `nearSearchSizeRatio` of its last detection's, at the scale it was found.
+    private func nearSearch(around tracked: Box, reach: Double, width: Int, height: Int) -> NearSearch {
         let size = lastDetectedBox?.width ?? tracked.width
         return NearSearch(tracked: tracked, centres: tracked.grown(by: reach), minWidth: size / config.nearSearchSizeRatio,
-                          maxWidth: size * config.nearSearchSizeRatio)
+                          maxWidth: size * config.nearSearchSizeRatio,
+                          scale: lastDetectionScale ?? config.detectionScale(width: width, height: height))
     }
 
     /// Runs the detector on the whole frame (the largest face), or with `near`, only where the followed face
@@ -236,24 +239,15 @@ public final class FaceTracker {
     private func detect(_ image: cvs_image, width: Int, height: Int, near: NearSearch? = nil) -> Box? {
         let start = Monotonic.nowMs()
         defer { lastTimings.detectMs += Monotonic.nowMs() - start }
-        let longest = max(width, height)
-        let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
+        let scale = config.detectionScale(width: width, height: height)
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
         if let near {
             nearDetections += 1
-            // At the scale the face was found at, so the box is the one a full scan gives (a face found by
-            // the full-size retry is too small for HOG's 80-pixel window at the reduced scale).
-            let nearScale = lastDetectionScale ?? scale
-            let c = near.centres
-            let found = cvs_detect_faces_near(model.handle, image, nearScale, Float(config.detectionMinScore),
-                                              cvs_rect(x: Float(c.x), y: Float(c.y), width: Float(c.width),
-                                                       height: Float(c.height), score: 0),
-                                              Float(near.minWidth), Float(near.maxWidth), &boxes, Int32(boxes.count), &error)
-            guard found > 0 else { return nil }
-            return boxes.prefix(Int(min(found, Int32(boxes.count))))
-                .map { Box(x: Double($0.x), y: Double($0.y), width: Double($0.width), height: Double($0.height)) }
-                .max { $0.overlap(with: near.tracked) < $1.overlap(with: near.tracked) }
+            let found = cvs_detect_faces_near(model.handle, image, near.scale, Float(config.detectionMinScore),
+                                              near.centres.cRect, Float(near.minWidth), Float(near.maxWidth), &boxes,
+                                              Int32(boxes.count), &error)
+            return near.followed(among: boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map(Box.init))
         }
         detections += 1
         framesSinceDetection = 0
@@ -274,8 +268,7 @@ public final class FaceTracker {
         lastScanScale = foundAt
         faceCount = max(0, Int(found))
         guard found > 0 else { return nil }
-        let r = boxes[0]
-        return Box(x: Double(r.x), y: Double(r.y), width: Double(r.width), height: Double(r.height))
+        return Box(boxes[0])
     }
 
     private func fit(_ image: cvs_image, _ box: Box) -> Landmarks? {
@@ -291,13 +284,20 @@ public final class FaceTracker {
 
     /// Applies a background re-detection of an earlier frame: the face count, and where the detector's box
     /// sits relative to that frame's landmarks. The next fit uses the new relation, so the face is
-    /// re-anchored from this frame on. A face the detector missed is checked again at once, and given up
-    /// (searched for afresh) only when it is missed twice running: one miss is more often the detector's
-    /// (a turned head, a small face) than a followed face that is not one.
-    private func settle(_ found: [Box], for landmarks: Landmarks) {
+    /// re-anchored from this frame on. A face a search near it missed is looked for at once over the whole
+    /// picture; one a whole-picture scan missed is checked again at once, and given up (searched for
+    /// afresh) only when it is missed twice running: one miss is more often the detector's (a turned
+    /// head, a small face) than a followed face that is not one. Only a whole-picture scan counts faces.
+    private func settle(_ answer: BackgroundDetector.Answer, for landmarks: Landmarks) {
         let followed = Box(bounding: landmarks.points)
-        guard let match = found.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
+        guard let match = answer.faces.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
               match.overlap(with: followed) > 0.2 else {
+            if !answer.wholePicture {
+                // Not found near its place: check the whole picture at once before judging.
+                framesSinceFullScan = config.fullScanEveryFrames
+                framesSinceDetection = config.redetectEveryFrames
+                return
+            }
             missedChecks += 1
             if missedChecks >= 2 {
                 missedChecks = 0
@@ -308,10 +308,12 @@ public final class FaceTracker {
             return
         }
         missedChecks = 0
-        faceCount = found.count
+        if answer.wholePicture {
+            faceCount = answer.faces.count
+            lastDetectionScale = nil // the background scans the reduced copy only
+        }
         boxFromLandmarks = BoxRelation(from: followed, to: match)
         lastDetectedBox = match
-        lastDetectionScale = nil // the background scans at the reduced scale only
     }
 
     /// A tracked fit that jumped or changed size too much, or lost the shape of a face, is not trusted:
