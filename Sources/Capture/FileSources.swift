@@ -1,7 +1,7 @@
 import CVision
 import Glibc
 
-/// Frames of a video file, decoded by OpenCV, at the file's own timestamps.
+/// Frames of a video file, decoded with FFmpeg's libraries (CVision), at the file's own timestamps.
 public final class VideoFileSource: FrameSource {
     public let name: String
     public let nominalFps: Double?

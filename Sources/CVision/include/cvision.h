@@ -19,7 +19,7 @@ typedef enum cvs_status {
     CVS_END = 1,            ///< a video has no more frames (not an error)
     CVS_ERR_ARGUMENT = 2,   ///< a caller mistake: null handle, bad size, buffer too small
     CVS_ERR_MODEL = 3,      ///< the landmark model is missing, unreadable or not a 68-point model
-    CVS_ERR_OPEN = 4,       ///< a file is missing, unreadable or not a format OpenCV decodes
+    CVS_ERR_OPEN = 4,       ///< a file is missing, unreadable or not a format FFmpeg (videos) or OpenCV (images) decodes
     CVS_ERR_DECODE = 5,     ///< a file opened but a frame in it could not be decoded
     CVS_ERR_INTERNAL = 6,   ///< dlib or OpenCV threw something unexpected
 } cvs_status;
