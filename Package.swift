@@ -26,8 +26,9 @@ let package = Package(
             linkerSettings: [
                 .linkedLibrary("dlib"),
                 .linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"),
-                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_videoio"),
-                .linkedLibrary("opencv_calib3d"),
+                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_calib3d"),
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"),
+                .linkedLibrary("swscale"),
                 .linkedLibrary("lapack"), .linkedLibrary("blas"), .linkedLibrary("pthread"),
             ]
         ),

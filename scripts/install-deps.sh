@@ -2,8 +2,8 @@
 # Installs the Debian packages gazetop builds and tests with, if any is missing (through sudo when not
 # root). Quiet when everything is there already.
 set -euo pipefail
-packages=(libdlib-dev libdlib-data libopencv-dev libv4l-dev libncursesw5-dev libblas-dev liblapack-dev
-          pkg-config tmux python3)
+packages=(libdlib-dev libdlib-data libopencv-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+          libv4l-dev libncursesw5-dev libblas-dev liblapack-dev pkg-config tmux python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

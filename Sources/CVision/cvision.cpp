@@ -1,7 +1,9 @@
 // CVision: dlib and OpenCV behind the pure C header include/cvision.h.
 // Every entry point catches everything: no C++ exception may unwind into Swift.
 #include "cvision.h"
+#include "face_search.hpp"
 #include "guard.hpp"
+#include "landmark_model.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +24,6 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 
 namespace {
 
@@ -32,8 +35,6 @@ using cvs_detail::fail;
 void quiet_opencv() {
     static const bool done = [] {
         cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-        // FFmpeg logs on its own ("moov atom not found"); OpenCV reads this before its first capture.
-        setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
         return true;
     }();
     (void)done;
@@ -60,12 +61,13 @@ template <typename Body> cvs_status guarded(cvs_error *error, Body body) {
 
 struct cvs_face_detector {
     dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+    cvs_detail::FaceSearch near{detector};
     cv::Mat scaled; // reused buffer for the downscaled detection copy
 };
 
 struct cvs_face_model {
     cvs_face_detector faces;
-    dlib::shape_predictor predictor;
+    std::unique_ptr<cvs_detail::LandmarkModel> landmarks;
 };
 
 cvs_face_detector *cvs_face_detector_create(cvs_error *error) {
@@ -96,14 +98,15 @@ cvs_face_model *cvs_face_model_create(const char *path, cvs_error *error) {
         std::fclose(probe);
         auto *candidate = new cvs_face_model();
         try {
-            dlib::deserialize(path) >> candidate->predictor;
+            std::ifstream in(path, std::ios::binary);
+            candidate->landmarks = std::make_unique<cvs_detail::LandmarkModel>(in);
         } catch (const std::exception &) {
             delete candidate;
             fail(error, CVS_ERR_MODEL, std::string("model ") + path + " is corrupt or not a dlib shape predictor");
             return CVS_ERR_MODEL;
         }
-        if (candidate->predictor.num_parts() != 68) {
-            const auto parts = candidate->predictor.num_parts();
+        if (candidate->landmarks->num_parts() != 68) {
+            const auto parts = candidate->landmarks->num_parts();
             delete candidate;
             fail(error, CVS_ERR_MODEL,
                  std::string("model ") + path + " has " + std::to_string(parts) + " points, not 68");
@@ -117,13 +120,13 @@ cvs_face_model *cvs_face_model_create(const char *path, cvs_error *error) {
 
 void cvs_face_model_destroy(cvs_face_model *model) { delete model; }
 
-int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
-                              cvs_rect *boxes, int32_t capacity, cvs_error *error) {
-    clear(error);
-    if (!detector || !valid(image) || !(scale > 0.f && scale <= 1.f) || capacity < 0 || (capacity > 0 && !boxes)) {
-        fail(error, CVS_ERR_ARGUMENT, "cvs_face_detector_run: bad arguments");
-        return -1;
-    }
+namespace {
+
+/// Runs `search` on `image` scaled by `scale` (a copy in the detector's buffer when below 1) and writes
+/// the faces found, largest first, in full-frame pixels. Returns how many were found, -1 on error.
+template <typename Search>
+int32_t detect_scaled(cvs_face_detector *detector, cvs_image image, float scale, cvs_rect *boxes, int32_t capacity,
+                      cvs_error *error, Search search) {
     int32_t found = -1;
     guarded(error, [&] {
         cv::Mat full = as_mat(image);
@@ -133,8 +136,7 @@ int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, floa
             source = &detector->scaled;
         }
         dlib::cv_image<unsigned char> view(*source);
-        std::vector<dlib::rect_detection> detections;
-        detector->detector(view, detections, min_score);
+        std::vector<dlib::rect_detection> detections = search(view);
         std::sort(detections.begin(), detections.end(), [](const auto &a, const auto &b) {
             return a.rect.area() > b.rect.area();
         });
@@ -150,6 +152,43 @@ int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, floa
     return found;
 }
 
+bool valid_detection_call(cvs_face_detector *detector, cvs_image image, float scale, int32_t capacity,
+                          const cvs_rect *boxes) {
+    return detector && valid(image) && scale > 0.f && scale <= 1.f && capacity >= 0 && (capacity == 0 || boxes);
+}
+
+} // namespace
+
+int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
+                              cvs_rect *boxes, int32_t capacity, cvs_error *error) {
+    clear(error);
+    if (!valid_detection_call(detector, image, scale, capacity, boxes)) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_face_detector_run: bad arguments");
+        return -1;
+    }
+    return detect_scaled(detector, image, scale, boxes, capacity, error, [&](const dlib::cv_image<unsigned char> &view) {
+        std::vector<dlib::rect_detection> detections;
+        detector->detector(view, detections, min_score);
+        return detections;
+    });
+}
+
+int32_t cvs_face_detector_run_near(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
+                                   cvs_rect centres, float min_width, float max_width, cvs_rect *boxes,
+                                   int32_t capacity, cvs_error *error) {
+    clear(error);
+    if (!valid_detection_call(detector, image, scale, capacity, boxes) || !(centres.width >= 0 && centres.height >= 0) ||
+        !(min_width >= 0 && max_width >= min_width)) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_face_detector_run_near: bad arguments");
+        return -1;
+    }
+    return detect_scaled(detector, image, scale, boxes, capacity, error, [&](const dlib::cv_image<unsigned char> &view) {
+        const dlib::drectangle at(centres.x * scale, centres.y * scale, (centres.x + centres.width) * scale,
+                                  (centres.y + centres.height) * scale);
+        return detector->near.run(view, at, min_width * scale, max_width * scale, min_score);
+    });
+}
+
 int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
                          cvs_rect *boxes, int32_t capacity, cvs_error *error) {
     if (!model) {
@@ -157,6 +196,16 @@ int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, fl
         return -1;
     }
     return cvs_face_detector_run(&model->faces, image, scale, min_score, boxes, capacity, error);
+}
+
+int32_t cvs_detect_faces_near(cvs_face_model *model, cvs_image image, float scale, float min_score, cvs_rect centres,
+                              float min_width, float max_width, cvs_rect *boxes, int32_t capacity, cvs_error *error) {
+    if (!model) {
+        fail(error, CVS_ERR_ARGUMENT, "cvs_detect_faces_near: bad arguments");
+        return -1;
+    }
+    return cvs_face_detector_run_near(&model->faces, image, scale, min_score, centres, min_width, max_width, boxes,
+                                      capacity, error);
 }
 
 cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,
@@ -171,10 +220,10 @@ cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect bo
         dlib::cv_image<unsigned char> view(full);
         const dlib::rectangle rect(std::lround(box.x), std::lround(box.y), std::lround(box.x + box.width - 1),
                                    std::lround(box.y + box.height - 1));
-        const dlib::full_object_detection shape = model->predictor(view, rect);
+        const std::vector<dlib::point> points = model->landmarks->fit(view, rect);
         for (unsigned long i = 0; i < 68; ++i) {
-            points_xy[2 * i] = static_cast<float>(shape.part(i).x());
-            points_xy[2 * i + 1] = static_cast<float>(shape.part(i).y());
+            points_xy[2 * i] = static_cast<float>(points[i].x());
+            points_xy[2 * i + 1] = static_cast<float>(points[i].y());
         }
         return CVS_OK;
     });
@@ -387,88 +436,7 @@ cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height,
     });
 }
 
-// MARK: - Decoding
-
-struct cvs_video {
-    cv::VideoCapture capture;
-    cv::Mat frame;
-    cvs_video_info info{};
-    double last_ms = -1;
-    int64_t index = 0;
-};
-
-cvs_video *cvs_video_open(const char *path, cvs_error *error) {
-    clear(error);
-    quiet_opencv();
-    cvs_video *video = nullptr;
-    guarded(error, [&] {
-        if (!path) {
-            fail(error, CVS_ERR_ARGUMENT, "no video path given");
-            return CVS_ERR_ARGUMENT;
-        }
-        auto *candidate = new cvs_video();
-        if (!candidate->capture.open(path, cv::CAP_FFMPEG) || !candidate->capture.isOpened()) {
-            delete candidate;
-            fail(error, CVS_ERR_OPEN, std::string("cannot read video ") + path);
-            return CVS_ERR_OPEN;
-        }
-        candidate->info.width = static_cast<int32_t>(candidate->capture.get(cv::CAP_PROP_FRAME_WIDTH));
-        candidate->info.height = static_cast<int32_t>(candidate->capture.get(cv::CAP_PROP_FRAME_HEIGHT));
-        candidate->info.fps = std::max(0.0, candidate->capture.get(cv::CAP_PROP_FPS));
-        candidate->info.frame_count =
-            std::max<int64_t>(0, static_cast<int64_t>(candidate->capture.get(cv::CAP_PROP_FRAME_COUNT)));
-        if (candidate->info.width <= 0 || candidate->info.height <= 0) {
-            delete candidate;
-            fail(error, CVS_ERR_OPEN, std::string("cannot read video ") + path + ": no picture size");
-            return CVS_ERR_OPEN;
-        }
-        video = candidate;
-        return CVS_OK;
-    });
-    return video;
-}
-
-void cvs_video_destroy(cvs_video *video) { delete video; }
-
-cvs_video_info cvs_video_get_info(const cvs_video *video) { return video ? video->info : cvs_video_info{}; }
-
-cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t gray_capacity,
-                          double *timestamp_ms, cvs_error *error) {
-    clear(error);
-    if (!video || !gray) {
-        fail(error, CVS_ERR_ARGUMENT, "cvs_video_read: bad arguments");
-        return CVS_ERR_ARGUMENT;
-    }
-    return guarded(error, [&] {
-        if (!video->capture.read(video->frame) || video->frame.empty()) return CVS_END;
-        const cv::Mat &f = video->frame;
-        if (f.cols != video->info.width || f.rows != video->info.height ||
-            gray_capacity < static_cast<size_t>(f.cols) * f.rows) {
-            fail(error, CVS_ERR_DECODE, "a frame changed size mid-stream");
-            return CVS_ERR_DECODE;
-        }
-        cv::Mat gray_view(f.rows, f.cols, CV_8UC1, gray);
-        if (f.channels() == 3) {
-            cv::cvtColor(f, gray_view, cv::COLOR_BGR2GRAY);
-            if (bgr) f.copyTo(cv::Mat(f.rows, f.cols, CV_8UC3, bgr));
-        } else if (f.channels() == 1) {
-            f.copyTo(gray_view);
-            if (bgr) cv::cvtColor(f, cv::Mat(f.rows, f.cols, CV_8UC3, bgr), cv::COLOR_GRAY2BGR);
-        } else {
-            fail(error, CVS_ERR_DECODE, "unsupported channel count in video frame");
-            return CVS_ERR_DECODE;
-        }
-        // The container's clock where it is sane, else the nominal rate: stream time must only grow.
-        const double step = video->info.fps > 0 ? 1000.0 / video->info.fps : 33.333;
-        double ms = video->capture.get(cv::CAP_PROP_POS_MSEC);
-        if (!(ms > video->last_ms) || !std::isfinite(ms)) ms = video->last_ms < 0 ? 0 : video->last_ms + step;
-        if (video->index == 0) ms = 0;
-        video->last_ms = ms;
-        ++video->index;
-        if (timestamp_ms) *timestamp_ms = ms;
-        return CVS_OK;
-    });
-}
+// MARK: - Pictures (video files are in video.cpp)
 
 struct cvs_picture {
     cv::Mat pixels;

@@ -47,14 +47,11 @@ public struct Box: Hashable, Sendable, Codable {
         self.init(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
     }
 
-    /// This box grown by `fraction` of its larger side on every side, then clipped to a `width` x `height`
-    /// picture and rounded out to whole pixels.
-    public func expanded(by fraction: Double, within width: Int, _ height: Int) -> Box {
-        let margin = fraction * max(self.width, self.height)
-        let left = max(0, (x - margin).rounded(.down)), top = max(0, (y - margin).rounded(.down))
-        let right = min(Double(width), (x + self.width + margin).rounded(.up))
-        let bottom = min(Double(height), (y + self.height + margin).rounded(.up))
-        return Box(x: left, y: top, width: max(0, right - left), height: max(0, bottom - top))
+    /// This box grown on every side by `fraction` of its width (left, right) and height (top, bottom),
+    /// about the same centre.
+    public func grown(by fraction: Double) -> Box {
+        Box(x: x - fraction * width, y: y - fraction * height, width: width * (1 + 2 * fraction),
+            height: height * (1 + 2 * fraction))
     }
 
     /// Intersection over union, 0 when the boxes do not touch.

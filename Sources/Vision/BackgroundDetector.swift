@@ -4,15 +4,16 @@ import Dispatch
 import GazeCore
 import Synchronization
 
-/// Face detection on a queue of its own, for the periodic re-detection of a face already followed: the
-/// frame being processed does not wait for a full scan. Each request's answer is collected at a fixed
+/// Face detection on a queue of its own, for the periodic re-detection of a face already followed (near it,
+/// or over the whole picture) and the search for a face while none is followed: the frame being processed
+/// does not wait for the scan. Each request's answer is collected at a fixed
 /// number of frames later (waiting only if it is not ready then), so the results do not depend on timing:
 /// a file and the same frames from a camera give the same records.
 final class BackgroundDetector: @unchecked Sendable {
     // @unchecked: `handle` is used only on `queue`; answers cross in a Mutex.
     private let handle: OpaquePointer
     private let queue = DispatchQueue(label: "gazetop.detection")
-    private let answers = Mutex<[Int: [Box]]>([:])
+    private let answers = Mutex<[Int: Answer]>([:])
     private let config: TrackingConfig
 
     init(config: TrackingConfig) throws(ModelError) {
@@ -29,31 +30,42 @@ final class BackgroundDetector: @unchecked Sendable {
         cvs_face_detector_destroy(handle)
     }
 
-    /// Starts detecting faces in `frame` (copied); the answer is kept under its sequence number.
-    func request(_ frame: Frame) {
+    /// What a request found: the faces, and whether it scanned the whole picture (else only near a
+    /// followed face, and faces elsewhere were not looked for).
+    struct Answer {
+        var faces: [Box]
+        var wholePicture: Bool
+    }
+
+    /// Starts detecting faces in `frame` (copied), over the whole picture or only `near` a followed face;
+    /// the answer is kept under its sequence number.
+    func request(_ frame: Frame, near: NearSearch? = nil) {
         let config = self.config
         queue.async { [self] in
-            let longest = max(frame.width, frame.height)
-            let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
             var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
             var error = cvs_error()
             let found = frame.gray.withUnsafeBufferPointer { p in
-                cvs_face_detector_run(handle, cvs_image(pixels: p.baseAddress, width: Int32(frame.width),
-                                                        height: Int32(frame.height), stride: Int32(frame.width)),
-                                      scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
+                let image = cvs_image(pixels: p.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
+                                      stride: Int32(frame.width))
+                guard let near else {
+                    return cvs_face_detector_run(handle, image, config.detectionScale(width: frame.width, height: frame.height),
+                                                 Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
+                }
+                return cvs_face_detector_run_near(handle, image, near.scale, Float(config.detectionMinScore),
+                                                  near.centres.cRect, Float(near.minWidth), Float(near.maxWidth),
+                                                  &boxes, Int32(boxes.count), &error)
             }
-            let found_ = boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map {
-                Box(x: Double($0.x), y: Double($0.y), width: Double($0.width), height: Double($0.height))
-            }
-            answers.withLock { $0[frame.sequence] = found_ }
+            let answer = Answer(faces: boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map(Box.init),
+                                wholePicture: near == nil)
+            answers.withLock { $0[frame.sequence] = answer }
         }
     }
 
-    /// The faces found in frame `sequence`, waiting for the answer if it is still being worked out.
-    func answer(for sequence: Int) -> [Box] {
+    /// What was found in frame `sequence`, waiting for the answer if it is still being worked out.
+    func answer(for sequence: Int) -> Answer {
         if let ready = answers.withLock({ $0.removeValue(forKey: sequence) }) { return ready }
         queue.sync {}
-        return answers.withLock { $0.removeValue(forKey: sequence) } ?? []
+        return answers.withLock { $0.removeValue(forKey: sequence) } ?? Answer(faces: [], wholePicture: true)
     }
 
     /// Drops the answer for `sequence` once it is in: nobody will collect it (the face was detected afresh).

@@ -6,9 +6,13 @@ import Glibc
 /// Finds the face, follows it from frame to frame and measures its eyes and pose.
 ///
 /// Detection (dlib's HOG, on a copy scaled down to `detectionMaxSidePixels`) is the expensive step, so it
-/// runs only when there is no face to follow, every `redetectEveryFrames` frames (to notice new faces and
-/// keep the face count true), or when the tracked fit looks wrong. In between, the face box comes from the
-/// previous frame's landmarks.
+/// runs only when there is no face to follow, every `redetectEveryFrames` frames (to re-anchor the
+/// landmarks to the detector's box), or when the tracked fit looks wrong. In between, the face box comes
+/// from the previous frame's landmarks. A re-detection (in line, or on the detection queue with
+/// `detectionLagFrames`) looks only near the followed face
+/// (`cvs_detect_faces_near`, which gives the box a full scan would give it); the whole picture is scanned
+/// when that finds nothing and at the first re-detection after `fullScanEveryFrames` frames, to notice
+/// other faces and count them.
 ///
 /// Not thread-safe: it owns dlib/OpenCV state and lives on one serial queue.
 public final class FaceTracker {
@@ -21,14 +25,22 @@ public final class FaceTracker {
     /// so a box built from landmarks is the kind of box the landmark model was trained on.
     private var boxFromLandmarks = BoxRelation.identity
     private var framesSinceDetection = 0
+    /// Frames since the last scan of the whole picture; starts high so the first detection scans it all.
+    private var framesSinceFullScan = Int.max / 2
+    /// The detector's box of the followed face when it was last detected (the size a search near it
+    /// expects), and the scale of the picture it was found in.
+    private var lastDetectedBox: Box?
+    private var lastDetectionScale: Float?
+    /// The scale the last full scan found its faces at (the reduced one, or 1 after the full-size retry).
+    private var lastScanScale: Float = 1
     /// Detections since the last full-size retry; starts high so the first miss retries at once.
     private var framesSinceFullScaleTry = Int.max / 2
     /// The pose solver's last solution for the followed face.
     private var poseState = cvs_pose_state()
     private var faceCount = 0
 
-    /// How many full detections ran in line (for benchmarks and tests of the policy), and how many
-    /// searched only around a followed face.
+    /// How many scans of the whole picture ran in line (for benchmarks and tests of the policy), and how
+    /// many searches only near a followed face.
     public private(set) var detections = 0
     public private(set) var nearDetections = 0
     /// Where the last frame's time went.
@@ -57,6 +69,9 @@ public final class FaceTracker {
         missedChecks = 0
         background?.forgetAll()
         framesSinceFullScaleTry = Int.max / 2
+        framesSinceFullScan = Int.max / 2
+        lastDetectedBox = nil
+        lastDetectionScale = nil
         poseState = cvs_pose_state()
         framesSinceDetection = 0
         faceCount = 0
@@ -76,14 +91,19 @@ public final class FaceTracker {
                                 frameLevel: frame.meanLevel, visionMs: Monotonic.nowMs() - start)
     }
 
-    /// A face this many pixels wide is well inside what dlib's HOG detector finds (its window is 80 px).
-    static let comfortableFacePixels = 100.0
-
-    /// The largest face in `frame`, by a full scan or, with `near`, by a search around that box only.
+    /// The largest face in `frame` by a full scan or, with `near`, the face a search around that box finds
+    /// (as after an implausible fit, with `near` as the face's last detected box, found by the last full
+    /// scan).
     func largestFace(in frame: Frame, near: Box? = nil) -> Box? {
         frame.gray.withUnsafeBufferPointer { pixels in
-            detect(cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
-                             stride: Int32(frame.width)), width: frame.width, height: frame.height, near: near)
+            let image = cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
+                                  stride: Int32(frame.width))
+            guard let near else { return detect(image, width: frame.width, height: frame.height) }
+            lastDetectedBox = near
+            lastDetectionScale = lastScanScale // as if found by the last full scan
+            return detect(image, width: frame.width, height: frame.height,
+                          near: nearSearch(around: near, reach: config.nearDetectionMargin,
+                                               width: frame.width, height: frame.height))
         }
     }
 
@@ -94,12 +114,14 @@ public final class FaceTracker {
             pendingCheck = nil
             settle(background.answer(for: pending.sequence), for: pending.landmarks)
         }
+        framesSinceFullScan += 1
         var found = follow(image, frame: frame)
         if found == nil {
             if let pending = pendingCheck { background?.discard(pending.sequence) } // superseded
             pendingCheck = nil
             poseState.valid = 0 // a detection may find another face
-            found = background == nil ? detectInLine(image, width: width, height: height) : acquire(image, frame: frame)
+            found = background == nil ? reanchorInLine(image, frame: frame) ?? detectInLine(image, width: width, height: height)
+                : acquire(image, frame: frame)
         }
         guard let (landmarks, box) = found else {
             previous = nil
@@ -125,11 +147,14 @@ public final class FaceTracker {
         var found: (Landmarks, Box)?
         if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
             found = (fitted, tracked)
-        } else if let near = detect(image, width: frame.width, height: frame.height, near: tracked),
+        } else if let near = detect(image, width: frame.width, height: frame.height,
+                                    near: nearSearch(around: tracked, reach: config.nearDetectionMargin,
+                                                     width: frame.width, height: frame.height)),
                   let fitted = fit(image, near) {
             // A fit that jumped or lost its shape (a quick turn, a hand): the face is looked for around
             // its last place only, a fraction of a full scan, so the frame is not held up.
             boxFromLandmarks = BoxRelation(from: Box(bounding: fitted.points), to: near)
+            lastDetectedBox = near
             found = (fitted, near)
         }
         guard let found else { return nil }
@@ -137,16 +162,42 @@ public final class FaceTracker {
         if let background, pendingCheck == nil, framesSinceDetection >= config.redetectEveryFrames {
             framesSinceDetection = 0
             pendingCheck = (frame.sequence, found.0)
-            background.request(frame)
+            // Near the face, as in line, unless a scan of the whole picture is due.
+            let wholePicture = framesSinceFullScan >= config.fullScanEveryFrames
+            if wholePicture { framesSinceFullScan = 0 }
+            background.request(frame, near: wholePicture ? nil : nearSearch(
+                around: found.1, reach: config.nearSearchReachFraction, width: frame.width, height: frame.height))
         }
         return found
+    }
+
+    /// The periodic re-detection of a face followed in line, due now: looked for only near where it is,
+    /// unless a scan of the whole picture is due. Nil when no face is followed or it is not found there.
+    private func reanchorInLine(_ image: cvs_image, frame: Frame) -> (Landmarks, Box)? {
+        guard let previous, framesSinceDetection >= config.redetectEveryFrames,
+              framesSinceFullScan < config.fullScanEveryFrames else { return nil }
+        let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
+        guard let detected = detect(image, width: frame.width, height: frame.height,
+                                    near: nearSearch(around: tracked, reach: config.nearSearchReachFraction,
+                                                     width: frame.width, height: frame.height)),
+              let landmarks = fit(image, detected) else { return nil }
+        framesSinceDetection = 0
+        return adopt(detected, landmarks, scale: lastDetectionScale)
     }
 
     /// A full detection in line: the frame waits for the scan.
     private func detectInLine(_ image: cvs_image, width: Int, height: Int) -> (Landmarks, Box)? {
         guard let detected = detect(image, width: width, height: height),
               let landmarks = fit(image, detected) else { return nil }
+        return adopt(detected, landmarks, scale: lastScanScale)
+    }
+
+    /// A detector's box and the landmarks fitted in it become the followed face; `scale` is the one it was
+    /// found at (nil: the reduced one).
+    private func adopt(_ detected: Box, _ landmarks: Landmarks, scale: Float? = nil) -> (Landmarks, Box) {
         boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: detected)
+        lastDetectedBox = detected
+        lastDetectionScale = scale
         return (landmarks, detected)
     }
 
@@ -162,48 +213,45 @@ public final class FaceTracker {
         }
         guard frame.sequence - pending >= config.detectionLagFrames else { return nil }
         pendingSearch = nil
-        let faces = background.answer(for: pending)
+        let faces = background.answer(for: pending).faces
         faceCount = faces.count
         framesSinceDetection = 0
+        framesSinceFullScan = 0
         guard let largest = faces.first, let landmarks = fit(image, largest) else {
             pendingSearch = frame.sequence // nothing yet: look again in this frame
             background.request(frame)
             return nil
         }
-        boxFromLandmarks = BoxRelation(from: Box(bounding: landmarks.points), to: largest)
-        return (landmarks, largest)
+        return adopt(largest, landmarks)
     }
 
-    /// Runs the detector on the whole frame, or with `near`, on the region around that box only (at the
-    /// same scale, so the box is the one a full scan would give). Returns the largest face.
-    private func detect(_ image: cvs_image, width: Int, height: Int, near: Box? = nil) -> Box? {
+    /// A search near `tracked`, where the landmarks put the followed face now: its centre within `reach`
+    /// of its size, its size within `nearSearchSizeRatio` of its last detection's, at the scale it was found.
+    private func nearSearch(around tracked: Box, reach: Double, width: Int, height: Int) -> NearSearch {
+        let size = lastDetectedBox?.width ?? tracked.width
+        return NearSearch(tracked: tracked, centres: tracked.grown(by: reach), minWidth: size / config.nearSearchSizeRatio,
+                          maxWidth: size * config.nearSearchSizeRatio,
+                          scale: lastDetectionScale ?? config.detectionScale(width: width, height: height))
+    }
+
+    /// Runs the detector on the whole frame (the largest face), or with `near`, only where the followed face
+    /// can be (the face overlapping it most; faces elsewhere are not looked for). Nil when nothing is found.
+    private func detect(_ image: cvs_image, width: Int, height: Int, near: NearSearch? = nil) -> Box? {
         let start = Monotonic.nowMs()
         defer { lastTimings.detectMs += Monotonic.nowMs() - start }
-        let longest = max(width, height)
-        let scale = longest > config.detectionMaxSidePixels ? Float(config.detectionMaxSidePixels) / Float(longest) : 1
+        let scale = config.detectionScale(width: width, height: height)
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
         if let near {
             nearDetections += 1
-            let region = near.expanded(by: config.nearDetectionMargin, within: width, height)
-            let x0 = Int(region.x), y0 = Int(region.y), w = Int(region.width), h = Int(region.height)
-            guard w > 0, h > 0 else { return nil }
-            let crop = cvs_image(pixels: image.pixels! + (y0 * Int(image.stride) + x0), width: Int32(w),
-                                 height: Int32(h), stride: image.stride)
-            // At the full scan's scale, so the face is seen as it was found; but a face too small for HOG's
-            // 80-pixel window at that scale (one found by the full-size retry) is searched for at full size.
-            let nearScale = Double(scale) * max(near.width, near.height) >= Self.comfortableFacePixels ? scale : 1
-            let found = cvs_detect_faces(model.handle, crop, nearScale, Float(config.detectionMinScore), &boxes,
-                                         Int32(boxes.count), &error)
-            guard found > 0 else { return nil }
-            // The face that was followed, not another one that happens to be near (or larger).
-            return boxes.prefix(Int(min(found, Int32(boxes.count))))
-                .map { Box(x: Double($0.x) + Double(x0), y: Double($0.y) + Double(y0), width: Double($0.width),
-                           height: Double($0.height)) }
-                .max { $0.overlap(with: near) < $1.overlap(with: near) }
+            let found = cvs_detect_faces_near(model.handle, image, near.scale, Float(config.detectionMinScore),
+                                              near.centres.cRect, Float(near.minWidth), Float(near.maxWidth), &boxes,
+                                              Int32(boxes.count), &error)
+            return near.followed(among: boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map(Box.init))
         }
         detections += 1
         framesSinceDetection = 0
+        framesSinceFullScan = 0
         func run(_ scale: Float) -> Int32 {
             cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
         }
@@ -211,14 +259,16 @@ public final class FaceTracker {
         // A face too small for the reduced copy (a photo, someone far away) is looked for at full size too,
         // but only now and then, so an empty room at high resolution stays cheap.
         framesSinceFullScaleTry += 1
+        var foundAt = scale
         if found <= 0 && scale < 1 && framesSinceFullScaleTry >= config.redetectEveryFrames {
             framesSinceFullScaleTry = 0
             found = run(1)
+            foundAt = 1
         }
+        lastScanScale = foundAt
         faceCount = max(0, Int(found))
         guard found > 0 else { return nil }
-        let r = boxes[0]
-        return Box(x: Double(r.x), y: Double(r.y), width: Double(r.width), height: Double(r.height))
+        return Box(boxes[0])
     }
 
     private func fit(_ image: cvs_image, _ box: Box) -> Landmarks? {
@@ -234,13 +284,20 @@ public final class FaceTracker {
 
     /// Applies a background re-detection of an earlier frame: the face count, and where the detector's box
     /// sits relative to that frame's landmarks. The next fit uses the new relation, so the face is
-    /// re-anchored from this frame on. A face the detector missed is checked again at once, and given up
-    /// (searched for afresh) only when it is missed twice running: one miss is more often the detector's
-    /// (a turned head, a small face) than a followed face that is not one.
-    private func settle(_ found: [Box], for landmarks: Landmarks) {
+    /// re-anchored from this frame on. A face a search near it missed is looked for at once over the whole
+    /// picture; one a whole-picture scan missed is checked again at once, and given up (searched for
+    /// afresh) only when it is missed twice running: one miss is more often the detector's (a turned
+    /// head, a small face) than a followed face that is not one. Only a whole-picture scan counts faces.
+    private func settle(_ answer: BackgroundDetector.Answer, for landmarks: Landmarks) {
         let followed = Box(bounding: landmarks.points)
-        guard let match = found.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
+        guard let match = answer.faces.max(by: { $0.overlap(with: followed) < $1.overlap(with: followed) }),
               match.overlap(with: followed) > 0.2 else {
+            if !answer.wholePicture {
+                // Not found near its place: check the whole picture at once before judging.
+                framesSinceFullScan = config.fullScanEveryFrames
+                framesSinceDetection = config.redetectEveryFrames
+                return
+            }
             missedChecks += 1
             if missedChecks >= 2 {
                 missedChecks = 0
@@ -251,8 +308,12 @@ public final class FaceTracker {
             return
         }
         missedChecks = 0
-        faceCount = found.count
+        if answer.wholePicture {
+            faceCount = answer.faces.count
+            lastDetectionScale = nil // the background scans the reduced copy only
+        }
         boxFromLandmarks = BoxRelation(from: followed, to: match)
+        lastDetectedBox = match
     }
 
     /// A tracked fit that jumped or changed size too much, or lost the shape of a face, is not trusted:

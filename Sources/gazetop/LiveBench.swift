@@ -137,6 +137,3 @@ final class ResourceSampler: @unchecked Sendable {
         }
     }
 }
-
-/// `gazetop live-bench`: the live benchmark on its own, until `gazetop bench --live` calls
-/// `runLiveBench` itself.

@@ -31,7 +31,9 @@ struct TuningOptions: ParsableArguments {
     var eyeContactConeDeg: Double = GazeConfig().eyeContact.enterConeDeg
 
     @Option(name: .customLong("redetect-every"), help: ArgumentHelp(
-        "Run a full face detection at least every N frames (1: every frame).", valueName: "frames"))
+        "Re-detect the followed face at least every N frames (1: every frame), near where it is; the first "
+            + "re-detection after \(GazeConfig().tracking.fullScanEveryFrames) frames scans the whole picture.",
+        valueName: "frames"))
     var redetectEveryFrames: Int = GazeConfig().tracking.redetectEveryFrames
 
     @Option(name: .customLong("detection-lag"), help: ArgumentHelp(

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Capture
 
@@ -25,6 +26,29 @@ import Testing
         } catch {
             #expect(error == .unreadableVideo(path: path, reason: "") || "\(error)".contains("cannot read video"))
         }
+    }
+
+    /// The one-pass grey conversion must give the bytes of the two conversions it replaces (libswscale to
+    /// BGR, then OpenCV's grey), which a source keeping colour still makes, on every frame.
+    @Test(arguments: ["zju-eyeblink/2_000001M_FNN.mp4", "videos/video00.mp4"])
+    func greyInOnePassIsTheGreyOfTheColourPicture(clip: String) throws {
+        let path = TestData.root + "/" + clip
+        guard access(path, R_OK) == 0 else {
+            print("skipped: \(clip) not found in ../shared/data")
+            return
+        }
+        let fast = try VideoFileSource(path: path)
+        let long = try VideoFileSource(path: path, keepsColor: true)
+        var frames = 0
+        while let a = try fast.nextFrame() {
+            let b = try #require(try long.nextFrame())
+            #expect(a.gray == b.gray, "frame \(frames)")
+            frames += 1
+        }
+        #expect(try long.nextFrame() == nil)
+        #expect(frames > 100)
+        #expect(fast.makesGreyInOnePass, "the one-pass conversion was not taken on this machine")
+        #expect(!long.makesGreyInOnePass)
     }
 
     @Test func imageExtensionsAreRecognised() {

@@ -2,18 +2,16 @@ import GazeCore
 import Testing
 
 @Suite struct BoxTests {
-    /// (box, fraction, picture) -> the region searched around a face.
+    /// (box, fraction) -> where a search near a followed face lets the face's centre be.
     @Test(arguments: [(Box, Double, Box)](arrayLiteral:
-        (Box(x: 100, y: 100, width: 40, height: 60), 0.5, Box(x: 70, y: 70, width: 100, height: 120)),
-        // clipped at the picture's edges
-        (Box(x: 5, y: 10, width: 40, height: 40), 0.5, Box(x: 0, y: 0, width: 65, height: 70)),
-        (Box(x: 290, y: 200, width: 40, height: 40), 1.0, Box(x: 250, y: 160, width: 70, height: 80)),
-        // fractional edges round outwards
-        (Box(x: 10.4, y: 10.6, width: 20, height: 20), 0, Box(x: 10, y: 10, width: 21, height: 21)),
-        // entirely outside the picture: nothing to search
-        (Box(x: 400, y: 10, width: 20, height: 20), 0.5, Box(x: 390, y: 0, width: 0, height: 40))
+        (Box(x: 100, y: 100, width: 40, height: 60), 0.5, Box(x: 80, y: 70, width: 80, height: 120)),
+        (Box(x: 100, y: 100, width: 40, height: 60), 0, Box(x: 100, y: 100, width: 40, height: 60)),
+        (Box(x: 10, y: 20, width: 100, height: 50), 0.3, Box(x: -20, y: 5, width: 160, height: 80))
     ))
-    func expandedGrowsByTheLargerSideAndStaysInThePicture(box: Box, fraction: Double, expected: Box) {
-        #expect(box.expanded(by: fraction, within: 320, 240) == expected)
+    func grownKeepsTheCentreAndGrowsEachSideByItsOwnSize(box: Box, fraction: Double, expected: Box) {
+        let grown = box.grown(by: fraction)
+        #expect(abs(grown.x - expected.x) < 1e-9 && abs(grown.y - expected.y) < 1e-9)
+        #expect(abs(grown.width - expected.width) < 1e-9 && abs(grown.height - expected.height) < 1e-9)
+        #expect(abs(grown.center.x - box.center.x) < 1e-9 && abs(grown.center.y - box.center.y) < 1e-9)
     }
 }

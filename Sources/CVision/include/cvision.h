@@ -19,7 +19,7 @@ typedef enum cvs_status {
     CVS_END = 1,            ///< a video has no more frames (not an error)
     CVS_ERR_ARGUMENT = 2,   ///< a caller mistake: null handle, bad size, buffer too small
     CVS_ERR_MODEL = 3,      ///< the landmark model is missing, unreadable or not a 68-point model
-    CVS_ERR_OPEN = 4,       ///< a file is missing, unreadable or not a format OpenCV decodes
+    CVS_ERR_OPEN = 4,       ///< a file is missing, unreadable or not a format FFmpeg (videos) or OpenCV (images) decodes
     CVS_ERR_DECODE = 5,     ///< a file opened but a frame in it could not be decoded
     CVS_ERR_INTERNAL = 6,   ///< dlib or OpenCV threw something unexpected
 } cvs_status;
@@ -60,6 +60,14 @@ void cvs_face_model_destroy(cvs_face_model *model);
 int32_t cvs_detect_faces(cvs_face_model *model, cvs_image image, float scale, float min_score,
                          cvs_rect *boxes, int32_t capacity, cvs_error *error);
 
+/// The same detector, looking only for faces whose detection window is centred inside `centres` and is
+/// between `min_width` and `max_width` wide (full-frame pixels): for re-detecting a followed face. For that
+/// face it answers exactly what cvs_detect_faces answers (the same box and score: dlib's features and
+/// pyramid, computed on part of each level, see face_search.hpp), at a fraction of the cost when the face
+/// is small in the picture. Faces elsewhere are not looked for.
+int32_t cvs_detect_faces_near(cvs_face_model *model, cvs_image image, float scale, float min_score, cvs_rect centres,
+                              float min_width, float max_width, cvs_rect *boxes, int32_t capacity, cvs_error *error);
+
 /// A face detector alone (no landmark model), so detection can run on a queue of its own while the
 /// landmark model works on the next frames. Same detector and same results as cvs_detect_faces.
 typedef struct cvs_face_detector cvs_face_detector;
@@ -67,6 +75,9 @@ cvs_face_detector *cvs_face_detector_create(cvs_error *error);
 void cvs_face_detector_destroy(cvs_face_detector *detector);
 int32_t cvs_face_detector_run(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
                               cvs_rect *boxes, int32_t capacity, cvs_error *error);
+int32_t cvs_face_detector_run_near(cvs_face_detector *detector, cvs_image image, float scale, float min_score,
+                                   cvs_rect centres, float min_width, float max_width, cvs_rect *boxes,
+                                   int32_t capacity, cvs_error *error);
 
 /// Fits the 68 landmarks (iBUG order) inside `box`; writes x0, y0, x1, y1, ... into `points_xy` (136 floats).
 cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,
@@ -126,10 +137,13 @@ typedef struct cvs_video_info {
     int32_t height;
     double fps;            ///< the container's nominal rate; 0 when it does not say
     int64_t frame_count;   ///< the container's frame count; 0 when it does not say
+    int32_t one_pass_grey; ///< 1 once frames are made grey in one pass (the same bytes; see video.cpp)
 } cvs_video_info;
 
-/// Opens a video file with OpenCV (FFmpeg back end). CVS_ERR_OPEN if it is missing or not a video.
-cvs_video *cvs_video_open(const char *path, cvs_error *error);
+/// Opens a video file with FFmpeg's libraries. CVS_ERR_OPEN if it is missing or not a video.
+/// `decoder_threads`: threads the codec may use (0: as many as FFmpeg likes; 1: decode on the caller's
+/// thread only, the least work in all).
+cvs_video *cvs_video_open(const char *path, int32_t decoder_threads, cvs_error *error);
 void cvs_video_destroy(cvs_video *video);
 cvs_video_info cvs_video_get_info(const cvs_video *video);
 
