@@ -155,12 +155,12 @@ enum TmuxTool {
         .contains { FileManager.default.isExecutableFile(atPath: "\($0)/tmux") }
 }
 
-/// `g` in the monitor: the challenge takes over the dashboard's screen on the same stream, and the
-/// dashboard comes back with the result in its status line.
+/// `g` and `c` in the monitor: the challenge and the calibration take over the dashboard's screen on the
+/// same stream, and the dashboard comes back with the result in its status line.
 @Suite(.serialized, .enabled(if: SharedClip.available, Comment(rawValue: SharedClip.skipMessage)),
        .enabled(if: TmuxTool.available, "needs tmux (scripts/install-deps.sh installs it)"))
 struct MonitorChallengeEndToEndTests {
-    @Test func gRunsTheChallengeAndComesBack() throws {
+    @Test func gAndCRunOnTheMonitorsScreenAndComeBack() throws {
         try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
         let folder = try ErrorPathTests.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -184,10 +184,52 @@ struct MonitorChallengeEndToEndTests {
         let back = try tmux.waitFor("the dashboard again", seconds: 20) { $0.contains("BLINKS") }
         #expect(back.contains("liveness challenge: FAIL - follow the highlighted cell with your eyes"), "\(back)")
         #expect(try tmux.state() == "1 0", "still on the alternate screen")
+
+        // c: the calibration's dots on the same screen; the clip's eyes do not follow them, so nothing is saved.
+        try tmux.keys("c")
+        let dot = try tmux.waitFor("a calibration dot", seconds: 30) { $0.contains("CALIBRATING 1/6") && $0.contains("●") }
+        #expect(!dot.contains("BLINKS"))
+        let again = try tmux.waitFor("the dashboard after calibrating", seconds: 60) { $0.contains("BLINKS") }
+        #expect(again.contains("calibration: TRY AGAIN"), "\(again)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/config/gazetop/calibration.json"))
         try tmux.keys("q")
         let after = try tmux.waitFor("gazetop to exit") { $0.contains("gazetop exited") }
         #expect(after.contains("gazetop exited 0"), "\(after)")
         #expect(try tmux.state() == "0 1")
         #expect(!after.contains("┌") && !after.contains("F A I L"), "nothing of the screens left behind:\n\(after)")
+    }
+}
+
+/// `gazetop calibrate` on a terminal: the dot moves through the cells with the raw values shown, and a
+/// fit of eyes that did not follow is refused (try again, exit 1, nothing saved).
+@Suite(.serialized, .enabled(if: SharedClip.available, Comment(rawValue: SharedClip.skipMessage)),
+       .enabled(if: TmuxTool.available, "needs tmux (scripts/install-deps.sh installs it)"))
+struct CalibrateScreenEndToEndTests {
+    @Test func calibrationShowsTheDotAndTheRawValues() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let folder = try ErrorPathTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tmux = DashboardEndToEndTests.Tmux()
+        defer { tmux.kill() }
+        let gazetop = [ErrorPathTests.executable, "calibrate", "--device", "sim:\(SharedClip.path)?loop"]
+            .map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
+            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")); unset NO_COLOR"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8",
+                      "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
+        let dot = try tmux.waitFor("the first dot", seconds: 40) { $0.contains("CALIBRATING 1/6") && $0.contains("●") }
+        #expect(dot.contains("look at the dot in cell 1"))
+        #expect(dot.contains("pupil ") && dot.contains("head yaw"), "the raw values:\n\(dot)")
+        // The dot sits in cell 1's box: the left third, the upper half.
+        let rows = dot.components(separatedBy: "\n")
+        let y = try #require(rows.firstIndex { $0.contains("●") })
+        let x = try #require(rows[y].firstIndex(of: "●")).utf16Offset(in: rows[y])
+        #expect(y > 2 && y < 15 && x > 0 && x < 33, "the dot at column \(x), row \(y)")
+        _ = try tmux.waitFor("the dot in cell 6", seconds: 30) { $0.contains("CALIBRATING 6/6") }
+        let after = try tmux.waitFor("gazetop to exit", seconds: 30) { $0.contains("gazetop exited") }
+        #expect(after.contains("gazetop exited 1"), "\(after)")
+        #expect(after.contains("TRY AGAIN - the eyes did not follow the targets"), "\(after)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/config/gazetop/calibration.json"))
+        #expect(try tmux.state() == "0 1")
     }
 }
