@@ -149,6 +149,41 @@ struct TaskScreenEndToEndTests {
     }
 }
 
+extension TaskScreenEndToEndTests {
+    /// Without a UTF-8 locale the grid is refused in one line before anything starts, unless --ascii
+    /// (calibrate: exit 13 as the monitor; challenge: 2, its status for any error); Ctrl-C stops a
+    /// challenge with the terminal restored (inconclusive, exit 2).
+    @Test func aTerminalWithoutUTF8AndCtrlC() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let folder = try ErrorPathTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let calibration = try Self.writeCalibration(folder)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let device = ["--device", "sim:\(SharedClip.path)?loop"]
+        func command(_ arguments: [String]) -> String {
+            ([ErrorPathTests.executable] + arguments).map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        }
+        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
+            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")) LANG=C LC_ALL=C NO_COLOR=1"
+        let script = "\(env); \(command(["calibrate"] + device)); echo \"first exited $?\"; "
+            + "\(command(["challenge", "--allow-virtual", "--calibration", calibration] + device)); echo \"second exited $?\"; "
+            + "\(command(["challenge", "--allow-virtual", "--calibration", calibration, "--ascii"] + device)); "
+            + "echo \"third exited $?\"; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "\(Self.width)", "-y", "\(Self.height)", script])
+        let refused = try tmux.waitFor("two refusals", seconds: 30) { $0.contains("second exited") }
+        #expect(refused.components(separatedBy: "the terminal's locale is not UTF-8").count == 3, "\(refused)")
+        #expect(refused.contains("first exited 13") && refused.contains("second exited 2"), "\(refused)")
+        let running = try tmux.waitFor("the ASCII grid", seconds: 30) { $0.contains("q Esc stop") && $0.contains("+---") }
+        #expect(running.allSatisfy { $0.isASCII })
+        try tmux.keys("C-c")
+        let after = try tmux.waitFor("the third run to end", seconds: 20) { $0.contains("third exited") }
+        #expect(after.contains("third exited 2") && after.contains("TRY AGAIN"), "\(after)")
+        #expect(try tmux.state() == "0 1")
+        #expect(!after.contains("q Esc stop"), "no grid left on the primary screen")
+    }
+}
+
 /// Whether tmux is on the PATH.
 enum TmuxTool {
     static let available = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
