@@ -90,7 +90,9 @@ struct Calibrate: ParsableCommand {
             options.lossless = Challenge.pacedByDemand(device.path)
             let task = CalibrationSession(config: config)
             let host = fullScreen ? TaskScreenHost(initial: task.view) : nil
-            let live = { [options] (onView: @escaping (GazeTaskView) -> Void) -> Result<GazeTaskRunner.LiveRun<CalibrationSession>, CameraError> in
+            // The run, whichever display shows it: on this thread (the line), or on the host's (the grid).
+            typealias Attempt = Result<GazeTaskRunner.LiveRun<CalibrationSession>, CameraError>
+            let live = { [options] (onView: @escaping (GazeTaskView) -> Void) -> Attempt in
                 Result { () throws(CameraError) in
                     try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config, onView: onView,
                                             stopReason: { interrupt.raised || host?.stopRequested == true ? .stopped : nil })

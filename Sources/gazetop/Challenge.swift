@@ -210,7 +210,9 @@ struct Challenge: ParsableCommand {
             options.lossless = Self.pacedByDemand(device.path)
             let task = ChallengeSession(sequence: cells, calibration: choice.calibration, config: config)
             let host = screenOptions.fullScreen ? TaskScreenHost(initial: task.view) : nil
-            let live = { [options, config, expiresAt] (onView: @escaping (GazeTaskView) -> Void) -> Result<GazeTaskRunner.LiveRun<ChallengeSession>, CameraError> in
+            // The run, whichever display shows it: on this thread (the line), or on the host's (the grid).
+            typealias Attempt = Result<GazeTaskRunner.LiveRun<ChallengeSession>, CameraError>
+            let live = { [options, config, expiresAt] (onView: @escaping (GazeTaskView) -> Void) -> Attempt in
                 Result { () throws(CameraError) in
                     try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config,
                                             onView: onView, stopReason: {
