@@ -47,7 +47,8 @@ public struct LiveReport: Sendable {
     public var driverDrops = 0
     public var corruptFrames = 0
     public var reconnects = 0
-    /// From the driver's capture timestamp to the record being published, in milliseconds.
+    /// From the driver's capture timestamp to the frame being done with, in milliseconds: its live view
+    /// published (the dashboard's snapshot, when `run` is given `onLive`), else its record known.
     public var latency = LatencyHistogram()
     /// Vision and metrics alone, per frame.
     public var processing = LatencyHistogram()
@@ -219,12 +220,12 @@ public final class LiveSession: @unchecked Sendable {
         while let frame = slot.take() {
             if let captured = frame.captureMs { visionReport.handOver.add(CaptureClock.nowMs() - captured) }
             let record = processor.process(frame)
-            let doneMs = CaptureClock.nowMs()
+            let recordMs = CaptureClock.nowMs()
             visionReport.framesProcessed += 1
-            if let captured = frame.captureMs { visionReport.latency.add(doneMs - captured) }
             visionReport.processing.add(record.ms)
             counters.noteProcessed()
-            onLive?(LiveFrame(frame: frame, record: record, latencyMs: frame.captureMs.map { doneMs - $0 }))
+            onLive?(LiveFrame(frame: frame, record: record, latencyMs: frame.captureMs.map { recordMs - $0 }))
+            if let captured = frame.captureMs { visionReport.latency.add(CaptureClock.nowMs() - captured) }
             emit(processor.takeConfirmed())
         }
     }

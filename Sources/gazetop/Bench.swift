@@ -23,7 +23,7 @@ struct Bench: ParsableCommand {
 
             With --live, it measures the live path instead: a camera (default: a simulated one serving
             ../shared/data/videos/video00.mp4 scaled to --size, at --fps, looped) streams for --seconds, and
-            it reports frames captured, processed and dropped, capture-to-record latency (median, p99), CPU
+            it reports frames captured, processed and dropped, capture-to-snapshot latency (median, p99; the snapshot is what the dashboard draws), CPU
             use of gazetop and of the simulator apart, and memory at the start and the end.
             """
     )

@@ -6,7 +6,8 @@ import Glibc
 import Monitor
 import Vision
 
-/// Measures the live path end to end: capture, hand-over, vision, record. Returns the report text.
+/// Measures the live path end to end: capture, hand-over, vision, record, the dashboard's snapshot.
+/// Returns the report text.
 ///
 /// With a `sim:` device the simulator serves at `fps` (the video sped up or slowed down as needed) and
 /// loops. Its decoding and encoding are done before the timed run (every frame pre-encoded in the
@@ -45,11 +46,23 @@ func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640
     }
 
     let handOver = ModelHandOver(model)
-    let session = LiveSession(camera: camera, options: options) { FramePipeline(model: handOver.take(), config: config) }
+    // The dashboard's vision side runs as in the monitor, so latency ends where the screen can show the
+    // frame: its snapshot published. (Drawing it is the main thread's work: `bench --ui` measures that.)
+    let feed = DashboardFeed(config: config, device: device)
+    let session = LiveSession(camera: camera, options: options) {
+        let pipeline = FramePipeline(model: handOver.take(), config: config, includeRaw: true)
+        feed.attach(pipeline)
+        return pipeline
+    }
+    feed.counters = session.counters
+    feed.scheduleOnVisionQueue = { session.onVisionQueue($0) }
     let sampler = ResourceSampler(warmUpSeconds: warmUpSeconds, simulator: simulator)
     let report: LiveReport
     do throws(CameraError) {
-        report = try session.run(onRecord: { _ in sampler.tick() }, shouldStop: shouldStop)
+        report = try session.run(onRecord: { record in
+            feed.confirmed(record)
+            sampler.tick()
+        }, onLive: { feed.live($0) }, shouldStop: shouldStop)
     } catch {
         throw CommandFailure(error)
     }
@@ -60,7 +73,7 @@ func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640
     lines.append("frames: \(report.framesCaptured) captured (\(fixed(report.capturedFps, 1)) fps), "
                  + "\(report.framesProcessed) processed, \(report.framesDropped) dropped for lack of processing time, "
                  + "\(report.driverDrops) skipped by the driver")
-    lines.append("latency capture->record: median \(fixed(report.latency.medianMs, 2)) ms, p99 \(fixed(report.latency.p99Ms, 2)) ms, "
+    lines.append("latency capture->snapshot: median \(fixed(report.latency.medianMs, 2)) ms, p99 \(fixed(report.latency.p99Ms, 2)) ms, "
                  + "max \(fixed(report.latency.maxMs, 2)) ms")
     lines.append("capture+hand-over (capture timestamp to vision start): median \(fixed(report.handOver.medianMs, 2)) ms, "
                  + "p99 \(fixed(report.handOver.p99Ms, 2)) ms; capture thread CPU "
