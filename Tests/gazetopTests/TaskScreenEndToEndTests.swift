@@ -18,6 +18,13 @@ struct TaskScreenEndToEndTests {
 
     /// The generic gaze mapping as a saved calibration, so the challenge goes straight to its cells (the
     /// clip's person, who never looks at the dots, would fail the short calibration first).
+    /// A shell `export` of the state and configuration homes inside `folder`, so a run touches no real
+    /// ledger or calibration; more variables may follow on the same line.
+    static func stateHomes(_ folder: URL) -> String {
+        "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
+            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config"))"
+    }
+
     static func writeCalibration(_ folder: URL) throws -> String {
         let path = folder.appendingPathComponent("calibration.json").path
         try Data("""
@@ -63,8 +70,7 @@ struct TaskScreenEndToEndTests {
         let gazetop = ([ErrorPathTests.executable, "challenge", "--device", "sim:\(SharedClip.path)?loop", "--allow-virtual",
                         "--sequence", Self.sequence.map(String.init).joined(separator: ","), "--calibration", calibration,
                         "--result", resultPath]).map(DashboardEndToEndTests.quoted).joined(separator: " ")
-        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
-            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")); unset NO_COLOR"
+        let env = TaskScreenEndToEndTests.stateHomes(folder) + "; unset NO_COLOR"
         let command = "\(env); printf 'before gazetop\\n'; \(gazetop); echo \"gazetop exited $?\"; sleep 600"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "\(Self.width)", "-y", "\(Self.height)",
                       "-e", "LANG=C.UTF-8", command])
@@ -134,8 +140,7 @@ struct TaskScreenEndToEndTests {
         let gazetop = ([ErrorPathTests.executable, "challenge", "--device", "sim:\(SharedClip.path)?loop", "--allow-virtual",
                         "--sequence", "2,6", "--calibration", calibration, "--result", resultPath, "--ascii"])
             .map(DashboardEndToEndTests.quoted).joined(separator: " ")
-        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
-            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")) NO_COLOR=1"
+        let env = TaskScreenEndToEndTests.stateHomes(folder) + " NO_COLOR=1"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "\(Self.width)", "-y", "\(Self.height)",
                       "-e", "LANG=C.UTF-8", "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
         let running = try tmux.waitFor("the first cell", seconds: 30) { $0.contains(" 1/2  look at cell 2") }
@@ -164,8 +169,7 @@ extension TaskScreenEndToEndTests {
         func command(_ arguments: [String]) -> String {
             ([ErrorPathTests.executable] + arguments).map(DashboardEndToEndTests.quoted).joined(separator: " ")
         }
-        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
-            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")) LANG=C LC_ALL=C NO_COLOR=1"
+        let env = TaskScreenEndToEndTests.stateHomes(folder) + " LANG=C LC_ALL=C NO_COLOR=1"
         let script = "\(env); \(command(["calibrate"] + device)); echo \"first exited $?\"; "
             + "\(command(["challenge", "--allow-virtual", "--calibration", calibration] + device)); echo \"second exited $?\"; "
             + "\(command(["challenge", "--allow-virtual", "--calibration", calibration, "--ascii"] + device)); "
@@ -204,8 +208,7 @@ struct MonitorChallengeEndToEndTests {
         defer { tmux.kill() }
         let gazetop = [ErrorPathTests.executable, "--device", "sim:\(SharedClip.path)?loop", "--calibration", calibration]
             .map(DashboardEndToEndTests.quoted).joined(separator: " ")
-        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
-            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")); unset NO_COLOR"
+        let env = TaskScreenEndToEndTests.stateHomes(folder) + "; unset NO_COLOR"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8",
                       "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
         _ = try tmux.waitFor("the dashboard", seconds: 30) { $0.contains("BLINKS") && $0.contains("g liveness") }
@@ -248,8 +251,7 @@ struct CalibrateScreenEndToEndTests {
         defer { tmux.kill() }
         let gazetop = [ErrorPathTests.executable, "calibrate", "--device", "sim:\(SharedClip.path)?loop"]
             .map(DashboardEndToEndTests.quoted).joined(separator: " ")
-        let env = "export XDG_STATE_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/state")) "
-            + "XDG_CONFIG_HOME=\(DashboardEndToEndTests.quoted(folder.path + "/config")); unset NO_COLOR"
+        let env = TaskScreenEndToEndTests.stateHomes(folder) + "; unset NO_COLOR"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8",
                       "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
         let dot = try tmux.waitFor("the first dot", seconds: 40) { $0.contains("CALIBRATING 1/6") && $0.contains("●") }
