@@ -9,9 +9,9 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Process video files or folders of images into per-frame eye metrics.",
         discussion: """
-            Each input is a video file (anything FFmpeg decodes), an image, or a folder of images (taken in
-            name order at 30 fps). Every frame gives one record: JSON Lines by default, or CSV. With several
-            inputs, each JSON record names its source. Frames are processed as fast as the machine allows;
+            Each input is a video file (anything FFmpeg decodes), an image, or a folder of images (taken in \
+            name order at 30 fps). Every frame gives one record: JSON Lines by default, or CSV. With several \
+            inputs, each JSON record names its source. Frames are processed as fast as the machine allows; \
             progress goes to stderr when it is a terminal.
             """
     )

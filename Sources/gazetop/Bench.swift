@@ -9,12 +9,12 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed: per-stage timings per frame, throughput and peak memory.",
         discussion: """
-            Runs the analyze pipeline single-threaded on FILES (default: the shared ZJU clips and
-            videos/video00.mp4 from ../shared/data) and prints, per picture size, the median and p99 per
-            frame of each stage (decode, detect, landmarks, eyes, pose, core) and of vision+metrics, the
-            analyze throughput with decoding included, and the peak memory. With --peers, the reference
-            pipelines of shared/tools run on the same files in the same run, and their numbers are printed
-            beside gazetop's: their processing alone, as they time it (decoding left out), and their whole
+            Runs the analyze pipeline single-threaded on FILES (default: the shared ZJU clips and \
+            videos/video00.mp4 from ../shared/data) and prints, per picture size, the median and p99 per \
+            frame of each stage (decode, detect, landmarks, eyes, pose, core) and of vision+metrics, the \
+            analyze throughput with decoding included, and the peak memory. With --peers, the reference \
+            pipelines of shared/tools run on the same files in the same run, and their numbers are printed \
+            beside gazetop's: their processing alone, as they time it (decoding left out), and their whole \
             runs (decoding included, their start-up left out, as the model's loading is for gazetop).
 
             With --ui, it measures the dashboard's drawing: full redraws at 120x40 (render the snapshot into \
@@ -22,10 +22,11 @@ struct Bench: ParsableCommand {
             made from FILE (default: a shared ZJU clip) by the real pipeline; it prints the median and p99 \
             of each part and of the whole.
 
-            With --live, it measures the live path instead: a camera (default: a simulated one serving
-            ../shared/data/videos/video00.mp4 scaled to --size, at --fps, looped) streams for --seconds, and
-            it reports frames captured, processed and dropped, capture-to-snapshot latency (median, p99; the snapshot is what the dashboard draws), CPU
-            use of gazetop and of the simulator apart, and memory at the start and the end.
+            With --live, it measures the live path instead: a camera (default: a simulated one serving \
+            ../shared/data/videos/video00.mp4 scaled to --size, at --fps, looped) streams for --seconds, and \
+            it reports frames captured, processed and dropped, capture-to-snapshot latency (median, p99; the \
+            snapshot is what the dashboard draws), CPU use of gazetop and of the simulator apart, and memory \
+            at the start and the end.
             """
     )
 

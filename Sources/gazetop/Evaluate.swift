@@ -9,10 +9,10 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score blink detection against annotated clips, or measure the liveness challenge.",
         discussion: """
-            DIR holds videos with Eyeblink8 annotations (.tag) beside them; where a blinks.csv with mapped
-            frame ranges (clip_dir, video, est_nominal_first, est_nominal_last) sits in DIR, its ranges are
-            used instead of the .tag frame numbers. A detected blink is a run of frames flagged as blinking;
-            it matches a true blink when the ranges overlap, with 3 frames of slack on either side, one to
+            DIR holds videos with Eyeblink8 annotations (.tag) beside them; where a blinks.csv with mapped \
+            frame ranges (clip_dir, video, est_nominal_first, est_nominal_last) sits in DIR, its ranges are \
+            used instead of the .tag frame numbers. A detected blink is a run of frames flagged as blinking; \
+            it matches a true blink when the ranges overlap, with 3 frames of slack on either side, one to \
             one. Prints precision, recall and F1 overall and per condition (the last part of a clip's name).
 
             With --challenge, DIR is the shared data folder (default ../shared/data) and it measures the \
