@@ -33,13 +33,17 @@ final class TaskScreenHost: @unchecked Sendable {
     private let view: Mutex<GazeTaskView>
     private let userStop = Atomic(false)
     private let finished = Atomic(false)
+    private let shown = Atomic(false)
 
     init(initial: GazeTaskView) {
         view = Mutex(initial)
     }
 
     /// The task's newest view (any thread).
-    func show(_ v: GazeTaskView) { view.withLock { $0 = v } }
+    func show(_ v: GazeTaskView) {
+        view.withLock { $0 = v }
+        shown.store(true, ordering: .releasing)
+    }
 
     /// The person pressed q or Esc.
     var stopRequested: Bool { userStop.load(ordering: .relaxed) }
@@ -51,10 +55,6 @@ final class TaskScreenHost: @unchecked Sendable {
         // The locale was checked before anything started (TerminalCheck.requireUTF8, exit 13).
         // Before any thread starts, so they all inherit it: a parent may have left SIGWINCH blocked.
         TerminalSignals.unblock()
-        let screen: CursesScreen
-        do { screen = try CursesScreen(ascii: options.ascii, color: options.color) } catch {
-            throw CommandFailure(.terminal, error.description)
-        }
         let box = ResultBox<T>(work)
         let thread = Thread { [self] in
             box.value = box.work()
@@ -63,6 +63,19 @@ final class TaskScreenHost: @unchecked Sendable {
         }
         thread.name = "gazetop task"
         thread.start()
+        // The screen opens with the task's first view, once the camera streams: a run refused at once (a
+        // virtual camera, a busy one) ends with its one line on a terminal that never showed a grid.
+        while !shown.load(ordering: .acquiring) && !finished.load(ordering: .acquiring) { usleep(10_000) }
+        guard shown.load(ordering: .acquiring) else {
+            box.done.wait()
+            return box.value!
+        }
+        let screen: CursesScreen
+        do { screen = try CursesScreen(ascii: options.ascii, color: options.color) } catch {
+            userStop.store(true, ordering: .relaxed)
+            box.done.wait()
+            throw CommandFailure(.terminal, error.description)
+        }
         let loop = GazeTaskLoop(screen: screen, config: config, latest: { [self] in view.withLock { $0 } },
                                 done: { [self] in finished.load(ordering: .acquiring) })
         _ = loop.run(stop: { userStop.store(true, ordering: .relaxed) }, shouldStop: { interrupt.raised })

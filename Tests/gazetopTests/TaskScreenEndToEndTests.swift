@@ -155,6 +155,31 @@ struct TaskScreenEndToEndTests {
 }
 
 extension TaskScreenEndToEndTests {
+    /// A virtual camera refused (no --allow-virtual) ends in one line on a terminal that never showed the
+    /// grid: every byte the pane received is recorded, and none of them enters the alternate screen.
+    @Test func aRefusedVirtualCameraNeverOpensTheScreen() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let folder = try ErrorPathTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let calibration = try Self.writeCalibration(folder)
+        let bytes = folder.appendingPathComponent("pane.bytes").path
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let gazetop = [ErrorPathTests.executable, "challenge", "--device", "sim:\(SharedClip.path)?loop",
+                       "--calibration", calibration].map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        // Wait for the recording to start before gazetop does.
+        let command = "\(Self.stateHomes(folder)); while [ ! -e \(DashboardEndToEndTests.quoted(bytes)) ]; do sleep 0.05; done; "
+            + "\(gazetop); echo \"gazetop exited $?\"; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "\(Self.width)", "-y", "\(Self.height)",
+                      "-e", "LANG=C.UTF-8", command])
+        try tmux.run(["pipe-pane", "-t", tmux.session, "-o", "cat >> \(DashboardEndToEndTests.quoted(bytes))"])
+        let after = try tmux.waitFor("gazetop to exit", seconds: 30) { $0.contains("gazetop exited") }
+        #expect(after.contains("is a virtual camera") && after.contains("gazetop exited 1"), "\(after)")
+        let recorded = try Data(contentsOf: URL(fileURLWithPath: bytes))
+        #expect(!recorded.isEmpty)
+        #expect(recorded.range(of: Data("\u{1B}[?1049h".utf8)) == nil, "the alternate screen was opened")
+    }
+
     /// Without a UTF-8 locale the grid is refused in one line before anything starts, unless --ascii
     /// (calibrate: exit 13 as the monitor; challenge: 2, its status for any error); Ctrl-C stops a
     /// challenge with the terminal restored (inconclusive, exit 2).
