@@ -197,3 +197,20 @@ struct RateWindow {
     var capturedFps: Double { rate { c, _ in c } }
     var processedFps: Double { rate { _, p in p } }
 }
+
+extension LiveSession {
+    /// A session whose frames also feed `feed`, the dashboard's vision side: each pipeline it makes is
+    /// attached to the feed, and the feed reads the session's counters and applies UI requests on its
+    /// vision queue. (`run` still needs `onRecord: feed.confirmed` and `onLive: feed.live`.)
+    public static func feeding(_ feed: DashboardFeed, camera: V4L2Camera, options: LiveOptions,
+                               makePipeline: @escaping @Sendable () -> FramePipeline) -> LiveSession {
+        let session = LiveSession(camera: camera, options: options) {
+            let pipeline = makePipeline()
+            feed.attach(pipeline)
+            return pipeline
+        }
+        feed.counters = session.counters
+        feed.scheduleOnVisionQueue = { session.onVisionQueue($0) }
+        return session
+    }
+}

@@ -31,8 +31,6 @@ public final class FaceTracker {
     /// expects), and the scale of the picture it was found in.
     private var lastDetectedBox: Box?
     private var lastDetectionScale: Float?
-    /// The scale the last full scan found its faces at (the reduced one, or 1 after the full-size retry).
-    private var lastScanScale: Float = 1
     /// Detections since the last full-size retry; starts high so the first miss retries at once.
     private var framesSinceFullScaleTry = Int.max / 2
     /// The pose solver's last solution for the followed face.
@@ -98,12 +96,14 @@ public final class FaceTracker {
         frame.gray.withUnsafeBufferPointer { pixels in
             let image = cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
                                   stride: Int32(frame.width))
-            guard let near else { return detect(image, width: frame.width, height: frame.height) }
+            guard let near else {
+                let found = scan(image, width: frame.width, height: frame.height)
+                lastDetectionScale = found?.scale // as a detection in line adopts it
+                return found?.box
+            }
             lastDetectedBox = near
-            lastDetectionScale = lastScanScale // as if found by the last full scan
-            return detect(image, width: frame.width, height: frame.height,
-                          near: nearSearch(around: near, reach: config.nearDetectionMargin,
-                                               width: frame.width, height: frame.height))
+            return search(image, near: nearSearch(around: near, reach: config.nearDetectionMargin,
+                                                  width: frame.width, height: frame.height))
         }
     }
 
@@ -147,15 +147,12 @@ public final class FaceTracker {
         var found: (Landmarks, Box)?
         if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
             found = (fitted, tracked)
-        } else if let near = detect(image, width: frame.width, height: frame.height,
-                                    near: nearSearch(around: tracked, reach: config.nearDetectionMargin,
-                                                     width: frame.width, height: frame.height)),
+        } else if let near = search(image, near: nearSearch(around: tracked, reach: config.nearDetectionMargin,
+                                                           width: frame.width, height: frame.height)),
                   let fitted = fit(image, near) {
             // A fit that jumped or lost its shape (a quick turn, a hand): the face is looked for around
             // its last place only, a fraction of a full scan, so the frame is not held up.
-            boxFromLandmarks = BoxRelation(from: Box(bounding: fitted.points), to: near)
-            lastDetectedBox = near
-            found = (fitted, near)
+            found = adopt(near, fitted, scale: lastDetectionScale)
         }
         guard let found else { return nil }
         framesSinceDetection += 1
@@ -177,9 +174,8 @@ public final class FaceTracker {
         guard let previous, framesSinceDetection >= config.redetectEveryFrames,
               framesSinceFullScan < config.fullScanEveryFrames else { return nil }
         let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
-        guard let detected = detect(image, width: frame.width, height: frame.height,
-                                    near: nearSearch(around: tracked, reach: config.nearSearchReachFraction,
-                                                     width: frame.width, height: frame.height)),
+        guard let detected = search(image, near: nearSearch(around: tracked, reach: config.nearSearchReachFraction,
+                                                            width: frame.width, height: frame.height)),
               let landmarks = fit(image, detected) else { return nil }
         framesSinceDetection = 0
         return adopt(detected, landmarks, scale: lastDetectionScale)
@@ -187,9 +183,9 @@ public final class FaceTracker {
 
     /// A full detection in line: the frame waits for the scan.
     private func detectInLine(_ image: cvs_image, width: Int, height: Int) -> (Landmarks, Box)? {
-        guard let detected = detect(image, width: width, height: height),
+        guard let (detected, scale) = scan(image, width: width, height: height),
               let landmarks = fit(image, detected) else { return nil }
-        return adopt(detected, landmarks, scale: lastScanScale)
+        return adopt(detected, landmarks, scale: scale)
     }
 
     /// A detector's box and the landmarks fitted in it become the followed face; `scale` is the one it was
@@ -234,41 +230,46 @@ public final class FaceTracker {
                           scale: lastDetectionScale ?? config.detectionScale(width: width, height: height))
     }
 
-    /// Runs the detector on the whole frame (the largest face), or with `near`, only where the followed face
-    /// can be (the face overlapping it most; faces elsewhere are not looked for). Nil when nothing is found.
-    private func detect(_ image: cvs_image, width: Int, height: Int, near: NearSearch? = nil) -> Box? {
+    /// Scans the whole frame for faces: the largest one, and the scale of the picture it was found in.
+    /// Nil when there is none.
+    private func scan(_ image: cvs_image, width: Int, height: Int) -> (box: Box, scale: Float)? {
         let start = Monotonic.nowMs()
         defer { lastTimings.detectMs += Monotonic.nowMs() - start }
-        let scale = config.detectionScale(width: width, height: height)
-        var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
-        var error = cvs_error()
-        if let near {
-            nearDetections += 1
-            let found = cvs_detect_faces_near(model.handle, image, near.scale, Float(config.detectionMinScore),
-                                              near.centres.cRect, Float(near.minWidth), Float(near.maxWidth), &boxes,
-                                              Int32(boxes.count), &error)
-            return near.followed(among: boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map(Box.init))
-        }
         detections += 1
         framesSinceDetection = 0
         framesSinceFullScan = 0
+        var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
+        var error = cvs_error()
         func run(_ scale: Float) -> Int32 {
             cvs_detect_faces(model.handle, image, scale, Float(config.detectionMinScore), &boxes, Int32(boxes.count), &error)
         }
+        var scale = config.detectionScale(width: width, height: height)
         var found = run(scale)
         // A face too small for the reduced copy (a photo, someone far away) is looked for at full size too,
         // but only now and then, so an empty room at high resolution stays cheap.
         framesSinceFullScaleTry += 1
-        var foundAt = scale
         if found <= 0 && scale < 1 && framesSinceFullScaleTry >= config.redetectEveryFrames {
             framesSinceFullScaleTry = 0
-            found = run(1)
-            foundAt = 1
+            scale = 1
+            found = run(scale)
         }
-        lastScanScale = foundAt
         faceCount = max(0, Int(found))
         guard found > 0 else { return nil }
-        return Box(boxes[0])
+        return (Box(boxes[0]), scale)
+    }
+
+    /// Looks for the followed face only where it can be (`near`): of the faces found there, the one
+    /// overlapping it most; faces elsewhere are not looked for. Nil when nothing is found.
+    private func search(_ image: cvs_image, near: NearSearch) -> Box? {
+        let start = Monotonic.nowMs()
+        defer { lastTimings.detectMs += Monotonic.nowMs() - start }
+        nearDetections += 1
+        var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
+        var error = cvs_error()
+        let found = cvs_detect_faces_near(model.handle, image, near.scale, Float(config.detectionMinScore),
+                                          near.centres.cRect, Float(near.minWidth), Float(near.maxWidth), &boxes,
+                                          Int32(boxes.count), &error)
+        return near.followed(among: boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map(Box.init))
     }
 
     private func fit(_ image: cvs_image, _ box: Box) -> Landmarks? {

@@ -49,13 +49,9 @@ func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640
     // The dashboard's vision side runs as in the monitor, so latency ends where the screen can show the
     // frame: its snapshot published. (Drawing it is the main thread's work: `bench --ui` measures that.)
     let feed = DashboardFeed(config: config, device: device)
-    let session = LiveSession(camera: camera, options: options) {
-        let pipeline = FramePipeline(model: handOver.take(), config: config, includeRaw: true)
-        feed.attach(pipeline)
-        return pipeline
+    let session = LiveSession.feeding(feed, camera: camera, options: options) {
+        FramePipeline(model: handOver.take(), config: config, includeRaw: true)
     }
-    feed.counters = session.counters
-    feed.scheduleOnVisionQueue = { session.onVisionQueue($0) }
     let sampler = ResourceSampler(warmUpSeconds: warmUpSeconds, simulator: simulator)
     let report: LiveReport
     do throws(CameraError) {

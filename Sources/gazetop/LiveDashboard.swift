@@ -37,13 +37,9 @@ struct LiveDashboard {
         TerminalSignals.unblock()
         let feed = DashboardFeed(config: config, device: camera.path)
         let model = self.model, config = self.config, calibration = self.calibration
-        let session = LiveSession(camera: camera, options: options) {
-            let pipeline = FramePipeline(model: model.take(), config: config, includeRaw: true, calibration: calibration)
-            feed.attach(pipeline)
-            return pipeline
+        let session = LiveSession.feeding(feed, camera: camera, options: options) {
+            FramePipeline(model: model.take(), config: config, includeRaw: true, calibration: calibration)
         }
-        feed.counters = session.counters
-        feed.scheduleOnVisionQueue = { session.onVisionQueue($0) }
 
         let interrupt = InterruptFlag(signals: [SIGINT, SIGTERM, SIGHUP])
         let streaming = SessionThread(session: session, feed: feed, shouldStop: { interrupt.raised })
