@@ -26,9 +26,21 @@ public struct PipelineBenchmark {
         /// Wall time of `analyze` on these files (a second pass, as `analyze` runs: decoding ahead on its
         /// own thread while vision works on the current frame).
         public var analyzeWallMs = 0.0
+        /// CPU time of this process over that pass, every thread (decoder's included).
+        public var analyzeCpuMs = 0.0
         public var analyzeFrames = 0
+        /// A third pass that only decodes (FFmpeg and the grey picture, as `analyze` gets them, no vision):
+        /// the part of `analyze`'s work no face tracking can save.
+        public var decodeWallMs = 0.0
+        public var decodeCpuMs = 0.0
+        public var decodeFrames = 0
 
-        public var framesPerSecond: Double { analyzeWallMs > 0 ? Double(analyzeFrames) / (analyzeWallMs / 1000) : 0 }
+        public var framesPerSecond: Double { rate(analyzeFrames, analyzeWallMs) }
+        public var analyzeCpuMsPerFrame: Double { analyzeFrames > 0 ? analyzeCpuMs / Double(analyzeFrames) : 0 }
+        public var decodeFramesPerSecond: Double { rate(decodeFrames, decodeWallMs) }
+        public var decodeCpuMsPerFrame: Double { decodeFrames > 0 ? decodeCpuMs / Double(decodeFrames) : 0 }
+
+        private func rate(_ frames: Int, _ wallMs: Double) -> Double { wallMs > 0 ? Double(frames) / (wallMs / 1000) : 0 }
     }
 
     public let pipeline: FramePipeline
@@ -70,10 +82,19 @@ public struct PipelineBenchmark {
             for path in groups[i].files {
                 progress("analyze " + path)
                 let source = try openFileSource(path: path)
-                let start = Monotonic.nowMs()
+                let start = Monotonic.nowMs(), cpuStart = CPUTime.ownMs()
                 let stats = try analyzer.run(source, onRecord: { _ in })
                 groups[i].analyzeWallMs += Monotonic.nowMs() - start
+                groups[i].analyzeCpuMs += CPUTime.ownMs() - cpuStart
                 groups[i].analyzeFrames += stats.frames
+            }
+            for path in groups[i].files {
+                progress("decode " + path)
+                let source = try openFileSource(path: path)
+                let start = Monotonic.nowMs(), cpuStart = CPUTime.ownMs()
+                while try source.nextFrame() != nil { groups[i].decodeFrames += 1 }
+                groups[i].decodeWallMs += Monotonic.nowMs() - start
+                groups[i].decodeCpuMs += CPUTime.ownMs() - cpuStart
             }
         }
         return groups
@@ -84,6 +105,17 @@ public struct PipelineBenchmark {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// CPU time used so far, in milliseconds.
+public enum CPUTime {
+    /// This process's own: user and system, every thread.
+    public static func ownMs() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
     }
 }
 

@@ -12,10 +12,13 @@ struct Bench: ParsableCommand {
             Runs the analyze pipeline single-threaded on FILES (default: the shared ZJU clips and \
             videos/video00.mp4 from ../shared/data) and prints, per picture size, the median and p99 per \
             frame of each stage (decode, detect, landmarks, eyes, pose, core) and of vision+metrics, the \
-            analyze throughput with decoding included, and the peak memory. With --peers, the reference \
-            pipelines of shared/tools run on the same files in the same run, and their numbers are printed \
-            beside gazetop's: their processing alone, as they time it (decoding left out), and their whole \
-            runs (decoding included, their start-up left out, as the model's loading is for gazetop).
+            analyze throughput with decoding included and the CPU time it takes a frame (every thread), the \
+            same for decoding alone (the part no face tracking can save), and the peak memory. With --peers, \
+            the reference pipelines of shared/tools run on the same files in the same run, and their numbers \
+            are printed beside gazetop's: their processing alone, as they time it (decoding left out), and \
+            their whole runs (decoding included, their start-up left out, as the model's loading is for \
+            gazetop; start-up is the median of three runs on an empty file after a cold one), with the CPU \
+            time a frame of those runs.
 
             With --ui, it measures the dashboard's drawing: full redraws at 120x40 (render the snapshot into \
             cells, then push every cell through curses to a terminal writing to /dev/null), with snapshots \
@@ -155,16 +158,25 @@ struct Bench: ParsableCommand {
             lines.append(stage("pose", t.map(\.pose)))
             lines.append(stage("core", t.map(\.core)))
             lines.append(stage("vision+metrics", t.map(\.total)))
-            lines.append("  analyze throughput (decoding ahead on a second thread): \(String(format: "%.1f", g.framesPerSecond)) frames/s")
+            lines.append("  analyze throughput (decoding ahead on a second thread): \(String(format: "%.1f", g.framesPerSecond)) frames/s, "
+                + "\(cpu(g.analyzeCpuMsPerFrame)) (\(String(format: "%.2f", g.analyzeCpuMsPerFrame * g.framesPerSecond / 1000)) cores busy)")
+            lines.append("  decoding alone (FFmpeg and the grey picture, no vision): \(String(format: "%.1f", g.decodeFramesPerSecond)) frames/s, "
+                + cpu(g.decodeCpuMsPerFrame))
             for p in peers where p.group == g.size {
                 let r = p.result
                 let pct = Percentiles(r.frameMs)
-                func times(_ fps: Double) -> String { String(format: "%.2fx", g.framesPerSecond / max(fps, 1e-9)) }
+                func times(_ fps: Double) -> String { ratio(g.framesPerSecond, fps) }
                 lines.append("  peer \(r.name): median \(ms(pct.median))  p99 \(ms(pct.p99)) per frame (processing only), "
                     + "\(String(format: "%.1f", r.processingFps)) frames/s; gazetop analyze is \(times(r.processingFps)) that")
-                lines.append("  peer \(r.name), whole runs (decoding included, start-up of \(String(format: "%.2f", r.startupMs / 1000)) s "
-                    + "a run left out, as for gazetop): \(String(format: "%.1f", r.wholeRunFps)) frames/s; gazetop analyze is "
-                    + "\(times(r.wholeRunFps)) that")
+                let wholeRuns = "  peer \(r.name), whole runs (decoding included, start-up of \(String(format: "%.2f", r.startupMs / 1000)) s "
+                    + "a run left out, as for gazetop): "
+                if r.wholeRunFps > 0 {
+                    lines.append(wholeRuns + "\(String(format: "%.1f", r.wholeRunFps)) frames/s; gazetop analyze is "
+                        + "\(times(r.wholeRunFps)) that; \(cpu(r.wholeRunCpuMsPerFrame)), gazetop's "
+                        + ratio(g.analyzeCpuMsPerFrame, r.wholeRunCpuMsPerFrame) + " that")
+                } else {
+                    lines.append(wholeRuns + "not measurable, its runs took no longer than its start-up")
+                }
             }
         }
         lines.append("peak memory: \(String(format: "%.0f", peakMiB)) MiB")
@@ -183,11 +195,14 @@ struct Bench: ParsableCommand {
             s += ",\"landmarks\":\(stats(t.map(\.landmarks))),\"eyes\":\(stats(t.map(\.eyes)))"
             s += ",\"pose\":\(stats(t.map(\.pose))),\"core\":\(stats(t.map(\.core)))"
             s += ",\"visionMetrics\":\(stats(t.map(\.total))),\"analyzeFps\":\(String(format: "%.1f", g.framesPerSecond))"
+            s += ",\"analyzeCpuMsPerFrame\":\(ms(g.analyzeCpuMsPerFrame)),\"decodeOnlyFps\":\(String(format: "%.1f", g.decodeFramesPerSecond))"
+            s += ",\"decodeOnlyCpuMsPerFrame\":\(ms(g.decodeCpuMsPerFrame))"
             let peerItems = peers.filter { $0.group == g.size }.map {
                 "{\"name\":\"\($0.result.name)\",\"frames\":\($0.result.frames),\"ms\":\(stats($0.result.frameMs)),"
                     + "\"processingFps\":\(String(format: "%.1f", $0.result.processingFps)),"
                     + "\"wholeRunFps\":\(String(format: "%.1f", $0.result.wholeRunFps)),"
-                    + "\"startupMs\":\(String(format: "%.0f", $0.result.startupMs))}"
+                    + "\"startupMs\":\(String(format: "%.0f", $0.result.startupMs)),"
+                    + "\"wholeRunCpuMsPerFrame\":\(ms($0.result.wholeRunCpuMsPerFrame))}"
             }
             return s + ",\"peers\":[\(peerItems.joined(separator: ","))]}"
         }
@@ -195,4 +210,6 @@ struct Bench: ParsableCommand {
     }
 
     private func ms(_ v: Double) -> String { String(format: "%.3f", v) }
+    private func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "n/a" }
+    private func cpu(_ msPerFrame: Double) -> String { String(format: "%.2f ms of CPU a frame", msPerFrame) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Dispatch
+import Evaluation
 import GazeCore
 import Glibc
 import Monitor
@@ -77,7 +78,7 @@ func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640
     lines.append("vision+metrics per frame: median \(fixed(report.processing.medianMs, 2)) ms, p99 \(fixed(report.processing.p99Ms, 2)) ms")
     if let start = sampler.start {
         let wallS = (end.wallMs - start.wallMs) / 1000
-        let cpuS = Double(end.cpuUs - start.cpuUs) / 1e6
+        let cpuS = (end.cpuMs - start.cpuMs) / 1000
         let simS = Double(end.simulatorUs - start.simulatorUs) / 1e6
         let ownPct = 100 * (cpuS - simS) / wallS
         lines.append("CPU from \(fixed(warmUpSeconds, 0)) s to the end (\(fixed(wallS, 1)) s): gazetop \(fixed(ownPct, 1))% of one core"
@@ -99,17 +100,13 @@ private func mb(_ bytes: Int) -> String { fixed(Double(bytes) / 1_048_576, 1) + 
 final class ResourceSampler: @unchecked Sendable {
     struct Sample {
         var wallMs: Double
-        var cpuUs: Int64
+        var cpuMs: Double
         var simulatorUs: Int64
         var rssBytes: Int
 
         static func now(_ simulator: SimulatedV4L2Device?) -> Sample {
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            let cpu = Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
-                + Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
-            return Sample(wallMs: CaptureClock.nowMs(), cpuUs: cpu, simulatorUs: simulator?.counters.workUs ?? 0,
-                          rssBytes: residentBytes())
+            Sample(wallMs: CaptureClock.nowMs(), cpuMs: CPUTime.ownMs(), simulatorUs: simulator?.counters.workUs ?? 0,
+                   rssBytes: residentBytes())
         }
 
         /// Resident set size, from the second field of /proc/self/statm (in pages).
@@ -118,7 +115,7 @@ final class ResourceSampler: @unchecked Sendable {
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 256)
             guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
-            let fields = String(cString: line).split(separator: " ").compactMap { Int($0) }
+            let fields = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ").compactMap { Int($0) }
             return fields.count >= 2 ? fields[1] * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
         }
     }
