@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import Vision
 
 /// Runs a reference pipeline (shared/tools/peers) on the same files, to measure gazetop beside it.
