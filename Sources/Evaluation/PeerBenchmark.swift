@@ -135,7 +135,9 @@ struct ChildRun {
         guard spawned == 0 else { throw SpawnError(description: String(cString: strerror(spawned))) }
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        var waited = wait4(pid, &status, 0, &usage)
+        while waited < 0 && errno == EINTR { waited = wait4(pid, &status, 0, &usage) }
+        guard waited == pid else { throw SpawnError(description: "lost its child: \(String(cString: strerror(errno)))") }
         wallMs = Monotonic.nowMs() - start
         cpuMs = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000

@@ -115,7 +115,8 @@ final class ResourceSampler: @unchecked Sendable {
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 256)
             guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
-            let fields = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let fields = text.split(separator: " ").compactMap { Int($0) }
             return fields.count >= 2 ? fields[1] * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
         }
     }
