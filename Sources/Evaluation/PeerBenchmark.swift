@@ -10,9 +10,11 @@ public struct PeerBenchmark {
         public var frameMs: [Double] = []
         /// Wall time of its runs, start-up and decoding included.
         public var wallMs = 0.0
-        /// Wall time of one run on an empty file: starting Python, loading its models, opening nothing.
+        /// Wall time of a run on an empty file (starting Python, loading its models, opening nothing): the
+        /// median of `startupRuns` warm runs.
         public var startupMs = 0.0
-        /// CPU time of its runs (its threads and the children it waited for), and of a run on an empty file.
+        /// CPU time of its runs (its threads and the children it waited for), and of a run on an empty file
+        /// (the median, as `startupMs`).
         public var cpuMs = 0.0
         public var startupCpuMs = 0.0
         /// How many runs `wallMs` covers (one a file).
@@ -139,8 +141,7 @@ struct ChildRun {
         while waited < 0 && errno == EINTR { waited = wait4(pid, &status, 0, &usage) }
         guard waited == pid else { throw SpawnError(description: "lost its child: \(String(cString: strerror(errno)))") }
         wallMs = Monotonic.nowMs() - start
-        cpuMs = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
+        cpuMs = CPUTime.ms(usage)
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Glibc's Swift overlay does not bring.
         exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }

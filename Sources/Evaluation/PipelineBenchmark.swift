@@ -114,7 +114,12 @@ public enum CPUTime {
     public static func ownMs() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
+        return ms(usage)
+    }
+
+    /// User and system time of a `getrusage` or `wait4` report.
+    static func ms(_ usage: rusage) -> Double {
+        Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
     }
 }

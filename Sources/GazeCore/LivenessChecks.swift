@@ -17,7 +17,7 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
     public var advice: String {
         switch self {
         case .facePresent: "keep your face in view"
-        case .singleFace: "only one person in front of the camera, please"
+        case .singleFace: ReadyProblem.severalFaces.advice
         case .blink: "blink naturally while you follow the cells"
         case .calibration, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
         case .virtualCamera, .naturalMotion, .frameTiming, .repeatedFrames: "please try again"

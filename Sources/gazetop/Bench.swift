@@ -165,14 +165,13 @@ struct Bench: ParsableCommand {
             for p in peers where p.group == g.size {
                 let r = p.result
                 let pct = Percentiles(r.frameMs)
-                func times(_ fps: Double) -> String { ratio(g.framesPerSecond, fps) }
                 lines.append("  peer \(r.name): median \(ms(pct.median))  p99 \(ms(pct.p99)) per frame (processing only), "
-                    + "\(String(format: "%.1f", r.processingFps)) frames/s; gazetop analyze is \(times(r.processingFps)) that")
+                    + "\(String(format: "%.1f", r.processingFps)) frames/s; gazetop analyze is \(ratio(g.framesPerSecond, r.processingFps)) that")
                 let wholeRuns = "  peer \(r.name), whole runs (decoding included, start-up of \(String(format: "%.2f", r.startupMs / 1000)) s "
                     + "a run left out, as for gazetop): "
                 if r.wholeRunFps > 0 {
                     lines.append(wholeRuns + "\(String(format: "%.1f", r.wholeRunFps)) frames/s; gazetop analyze is "
-                        + "\(times(r.wholeRunFps)) that; \(cpu(r.wholeRunCpuMsPerFrame)), gazetop's "
+                        + "\(ratio(g.framesPerSecond, r.wholeRunFps)) that; \(cpu(r.wholeRunCpuMsPerFrame)), gazetop's "
                         + ratio(g.analyzeCpuMsPerFrame, r.wholeRunCpuMsPerFrame) + " that")
                 } else {
                     lines.append(wholeRuns + "not measurable, its runs took no longer than its start-up")

@@ -84,6 +84,11 @@ struct DashboardEndToEndTests {
 
     static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// The built gazetop with `arguments`, as one shell command, each word quoted.
+    static func gazetopCommand(_ arguments: [String]) -> String {
+        ([ErrorPathTests.executable] + arguments).map(quoted).joined(separator: " ")
+    }
+
     /// `gazetop analyze --summary` on the clip: its blink count.
     static func analyzedBlinks() throws -> Int {
         let folder = try ErrorPathTests.scratch()
@@ -109,8 +114,8 @@ struct DashboardEndToEndTests {
 
         let tmux = Tmux()
         defer { tmux.kill() }
-        let gazetop = ([ErrorPathTests.executable, "--device", "sim:\(Self.clip)?pace=demand", "--size", "320x240",
-                        "--report", reportPath] + Self.tuning).map(Self.quoted).joined(separator: " ")
+        let gazetop = Self.gazetopCommand(["--device", "sim:\(Self.clip)?pace=demand", "--size", "320x240",
+                                           "--report", reportPath] + Self.tuning)
         // The shell stays after gazetop exits, so the primary screen it left can be read. NO_COLOR (which
         // the test runner may set) is cleared: this run checks the colour screen.
         let command = "unset NO_COLOR; printf 'before gazetop\\n'; \(gazetop); echo \"gazetop exited $?\"; sleep 600"
@@ -192,8 +197,7 @@ struct DashboardEndToEndTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         // A looping clip, so only the signal ends it.
-        let run = [ErrorPathTests.executable, "--device", "sim:\(Self.clip)", "--size", "320x240", "--loop"]
-            .map(Self.quoted).joined(separator: " ")
+        let run = Self.gazetopCommand(["--device", "sim:\(Self.clip)", "--size", "320x240", "--loop"])
         let command = "unset NO_COLOR; \(run); echo \"first exited $?\"; \(run); echo \"second exited $?\"; sleep 600"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8", command])
 
@@ -222,9 +226,9 @@ struct DashboardEndToEndTests {
         try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
         let tmux = Tmux()
         defer { tmux.kill() }
-        let base = [ErrorPathTests.executable, "--device", "sim:\(Self.clip)?pace=demand", "--size", "320x240"]
-        let refused = base.map(Self.quoted).joined(separator: " ")
-        let ascii = (base + ["--ascii", "--exit-at-end"]).map(Self.quoted).joined(separator: " ")
+        let base = ["--device", "sim:\(Self.clip)?pace=demand", "--size", "320x240"]
+        let refused = Self.gazetopCommand(base)
+        let ascii = Self.gazetopCommand(base + ["--ascii", "--exit-at-end"])
         let command = "export LANG=C LC_ALL=C NO_COLOR=1; \(refused); echo \"first exited $?\"; \(ascii); "
             + "echo \"second exited $?\"; sleep 600"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])

@@ -67,9 +67,10 @@ struct TaskScreenEndToEndTests {
         let calibration = try Self.writeCalibration(folder)
         let tmux = Tmux()
         defer { tmux.kill() }
-        let gazetop = ([ErrorPathTests.executable, "challenge", "--device", "sim:\(SharedClip.path)?loop", "--allow-virtual",
-                        "--sequence", Self.sequence.map(String.init).joined(separator: ","), "--calibration", calibration,
-                        "--result", resultPath]).map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let gazetop = DashboardEndToEndTests.gazetopCommand([
+            "challenge", "--device", "sim:\(SharedClip.path)?loop", "--allow-virtual",
+            "--sequence", Self.sequence.map(String.init).joined(separator: ","), "--calibration", calibration,
+            "--result", resultPath])
         let env = TaskScreenEndToEndTests.stateHomes(folder) + "; unset NO_COLOR"
         let command = "\(env); printf 'before gazetop\\n'; \(gazetop); echo \"gazetop exited $?\"; sleep 600"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "\(Self.width)", "-y", "\(Self.height)",
@@ -137,9 +138,9 @@ struct TaskScreenEndToEndTests {
         let calibration = try Self.writeCalibration(folder)
         let tmux = Tmux()
         defer { tmux.kill() }
-        let gazetop = ([ErrorPathTests.executable, "challenge", "--device", "sim:\(SharedClip.path)?loop", "--allow-virtual",
-                        "--sequence", "2,6", "--calibration", calibration, "--result", resultPath, "--ascii"])
-            .map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let gazetop = DashboardEndToEndTests.gazetopCommand([
+            "challenge", "--device", "sim:\(SharedClip.path)?loop", "--allow-virtual",
+            "--sequence", "2,6", "--calibration", calibration, "--result", resultPath, "--ascii"])
         let env = TaskScreenEndToEndTests.stateHomes(folder) + " NO_COLOR=1"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "\(Self.width)", "-y", "\(Self.height)",
                       "-e", "LANG=C.UTF-8", "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
@@ -165,8 +166,8 @@ extension TaskScreenEndToEndTests {
         let bytes = folder.appendingPathComponent("pane.bytes").path
         let tmux = Tmux()
         defer { tmux.kill() }
-        let gazetop = [ErrorPathTests.executable, "challenge", "--device", "sim:\(SharedClip.path)?loop",
-                       "--calibration", calibration].map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let gazetop = DashboardEndToEndTests.gazetopCommand(["challenge", "--device", "sim:\(SharedClip.path)?loop",
+                                                             "--calibration", calibration])
         // Wait for the recording to start before gazetop does.
         let command = "\(Self.stateHomes(folder)); while [ ! -e \(DashboardEndToEndTests.quoted(bytes)) ]; do sleep 0.05; done; "
             + "\(gazetop); echo \"gazetop exited $?\"; sleep 600"
@@ -191,9 +192,7 @@ extension TaskScreenEndToEndTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         let device = ["--device", "sim:\(SharedClip.path)?loop"]
-        func command(_ arguments: [String]) -> String {
-            ([ErrorPathTests.executable] + arguments).map(DashboardEndToEndTests.quoted).joined(separator: " ")
-        }
+        let command = DashboardEndToEndTests.gazetopCommand
         let env = TaskScreenEndToEndTests.stateHomes(folder) + " LANG=C LC_ALL=C NO_COLOR=1"
         let script = "\(env); \(command(["calibrate"] + device)); echo \"first exited $?\"; "
             + "\(command(["challenge", "--allow-virtual", "--calibration", calibration] + device)); echo \"second exited $?\"; "
@@ -231,8 +230,7 @@ struct MonitorChallengeEndToEndTests {
         let calibration = try TaskScreenEndToEndTests.writeCalibration(folder)
         let tmux = DashboardEndToEndTests.Tmux()
         defer { tmux.kill() }
-        let gazetop = [ErrorPathTests.executable, "--device", "sim:\(SharedClip.path)?loop", "--calibration", calibration]
-            .map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let gazetop = DashboardEndToEndTests.gazetopCommand(["--device", "sim:\(SharedClip.path)?loop", "--calibration", calibration])
         let env = TaskScreenEndToEndTests.stateHomes(folder) + "; unset NO_COLOR"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8",
                       "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
@@ -274,8 +272,7 @@ struct CalibrateScreenEndToEndTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let tmux = DashboardEndToEndTests.Tmux()
         defer { tmux.kill() }
-        let gazetop = [ErrorPathTests.executable, "calibrate", "--device", "sim:\(SharedClip.path)?loop"]
-            .map(DashboardEndToEndTests.quoted).joined(separator: " ")
+        let gazetop = DashboardEndToEndTests.gazetopCommand(["calibrate", "--device", "sim:\(SharedClip.path)?loop"])
         let env = TaskScreenEndToEndTests.stateHomes(folder) + "; unset NO_COLOR"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8",
                       "\(env); \(gazetop); echo \"gazetop exited $?\"; sleep 600"])
