@@ -98,8 +98,8 @@ public struct HonestTracks: Sendable {
                       GazeAngles(rightDeg: 0, upDeg: b.heightDeg), GazeAngles(rightDeg: 0, upDeg: -b.heightDeg)]
         let clip = Int.random(in: 0..<traces.count, using: &rng)
         return Person(firstClip: clip, firstFrame: Int.random(in: 0..<traces[clip].frames.count, using: &rng),
-                      eyeGainRight: config.gaze.eyeYawDegPerOffset * rng.uniform(model.eyeGainFactor),
-                      eyeGainUp: config.gaze.eyePitchDegPerOffset * rng.uniform(model.eyeGainFactor),
+                      eyeGainRight: config.gaze.eye.degreesPerOffsetX * rng.uniform(model.eyeGainFactor),
+                      eyeGainUp: config.gaze.eye.degreesPerOffsetY * rng.uniform(model.eyeGainFactor),
                       headShareRight: rng.uniform(model.headShareRight), headShareUp: rng.uniform(model.headShareUp),
                       shift: shifts[Int.random(in: 0..<shifts.count, using: &rng)])
     }

@@ -96,10 +96,8 @@ public struct BlinkConfig: Sendable, Equatable {
 
 /// How pupil position and head pose become a gaze direction.
 public struct GazeEstimateConfig: Sendable, Equatable {
-    /// Degrees of eye rotation per unit of pupil offset (1 = pupil at the eye corner).
-    public var eyeYawDegPerOffset = 45.0
-    /// Degrees of eye pitch per eye width of vertical pupil offset.
-    public var eyePitchDegPerOffset = 120.0
+    /// The eye's geometry, uncalibrated (see `EyeModel`).
+    public var eye = EyeModel()
     /// The gaze angle that maps to 1 (the edge) in `gazeVector`.
     public var fullScaleDeg = 40.0
     /// Exponential smoothing time constant for gaze, in milliseconds (0: none).

@@ -35,10 +35,10 @@ public struct GazeFeatures: Hashable, Sendable {
     }
 }
 
-/// Gaze from head pose plus the eyes' turn in the head, smoothed over time.
+/// Gaze from the eyes' geometry, smoothed over time.
 ///
-/// Uncalibrated, the eye's turn is the pupil offset times a typical eyeball gain; with a calibration
-/// (`gazetop calibrate`), the person's own mapping from the same features.
+/// Uncalibrated, the eye model (`EyeModel`: the iris centre against the eyeball centre's projection);
+/// with a calibration (`gazetop calibrate`), the person's own mapping from the same features.
 public struct GazeEstimator: Sendable {
     public let config: GazeEstimateConfig
     /// The person's mapping, if calibrated.
@@ -59,10 +59,7 @@ public struct GazeEstimator: Sendable {
     /// The raw (unsmoothed) angles for one frame's features.
     public func angles(for f: GazeFeatures) -> GazeAngles {
         if let calibration { return calibration.angles(for: f) }
-        // The image's right is the person's left: both the head's yaw and the pupil's x flip sign.
-        let eyeRight = -f.pupilOffset.x * config.eyeYawDegPerOffset
-        let eyeUp = -f.pupilOffset.y * config.eyePitchDegPerOffset
-        return GazeAngles(rightDeg: -f.headPose.yaw + eyeRight, upDeg: f.headPose.pitch + eyeUp)
+        return config.eye.gaze(pupilOffset: f.pupilOffset, headYawDeg: f.headPose.yaw)
     }
 
     /// Feeds one frame; nil features (no face) end the smoothing run.

@@ -91,7 +91,7 @@ cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect bo
 #define CVS_EYE_PATCH_HEIGHT 28
 
 typedef struct cvs_eye_measure {
-    /// Pupil centre in full-frame pixels (dark-blob centroid with sub-pixel weights).
+    /// Pupil (iris) centre in full-frame pixels: see iris_centre.hpp.
     float pupil_x, pupil_y;
     /// How clearly a dark iris stands out from the skin around it, 0 (not at all) to 1.
     float pupil_contrast;
