@@ -32,11 +32,7 @@ public struct ClipTrace: Sendable {
             var sampler = ChallengeFrameSampler()
             var frames: [ChallengeFrame] = []
             while let frame = try source.nextFrame() {
-                let record = pipeline.process(frame)
-                _ = pipeline.takeConfirmed()
-                if let observation = pipeline.lastObservation {
-                    frames.append(sampler.sample(frame, observation: observation, record: record))
-                }
+                frames.append(sampler.sample(pipeline.process(frame)))
             }
             _ = pipeline.finish()
             let name = path.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) } ?? path

@@ -9,7 +9,9 @@ public struct ChallengeFrameSampler: Sendable {
 
     public init() {}
 
-    public mutating func sample(_ frame: Frame, observation: FrameObservation, record: FrameRecord) -> ChallengeFrame {
+    /// The frame of `result` as the liveness checks see it, judged by its live record.
+    public mutating func sample(_ result: FrameResult) -> ChallengeFrame {
+        let frame = result.frame, observation = result.observation, record = result.live
         let face = observation.face
         var motion: Double?
         if let before = previousLandmarks, let now = face?.landmarks {
@@ -51,14 +53,11 @@ public final class ChallengeProcessor: FrameProcessing {
         self.onFrame = onFrame
     }
 
-    public func process(_ frame: Frame) -> FrameRecord {
-        let record = pipeline.process(frame)
-        if let observation = pipeline.lastObservation {
-            onFrame(sampler.sample(frame, observation: observation, record: record))
-        }
-        return record
+    public func process(_ frame: Frame) -> FrameResult {
+        let result = pipeline.process(frame)
+        onFrame(sampler.sample(result))
+        return result
     }
 
-    public func takeConfirmed() -> [FrameRecord] { pipeline.takeConfirmed() }
     public func finish() -> [FrameRecord] { pipeline.finish() }
 }
