@@ -50,6 +50,8 @@ public struct TraceLiveness: Sendable {
     public var faceShare: Double
     public var severalFacesMs: Double
     public var framesPerSecond: Double
+    /// The clip's landmarks as the planar-motion check sees them (a real head: it moves a little).
+    public var planar: PlanarMotionTally
 
     public init(_ trace: ClipTrace, config: LivenessConfig = LivenessConfig()) {
         var checks = LivenessChecks(config: config)
@@ -60,5 +62,6 @@ public struct TraceLiveness: Sendable {
         faceShare = checks.faceShare
         severalFacesMs = checks.severalFacesMs
         framesPerSecond = checks.framesPerSecond
+        planar = checks.planar
     }
 }

@@ -3,7 +3,7 @@ import GazeCore
 import Vision
 
 /// Turns each processed frame into a `ChallengeFrame`: the record's judgement plus what the liveness checks
-/// need of the picture (a digest of its pixels, the landmarks' motion since the previous frame).
+/// need of the picture (a digest of its pixels, the landmarks and their motion since the previous frame).
 public struct ChallengeFrameSampler: Sendable {
     private var previousLandmarks: Landmarks?
 
@@ -22,7 +22,7 @@ public struct ChallengeFrameSampler: Sendable {
                               features: face.flatMap(GazeFeatures.init(face:)), eyesOpen: record.eyes == .open,
                               blinkCount: record.blinkCount, frameLevel: observation.frameLevel,
                               faceWidthPixels: face?.box.width, digest: Self.digest(frame.gray),
-                              landmarkMotion: motion)
+                              landmarkMotion: motion, landmarks: face?.landmarks)
     }
 
     /// FNV-1a over every pixel, eight at a time: equal digests mean identical frames (a camera's sensor
