@@ -226,7 +226,7 @@ public enum DashboardView {
 
     static let keys: [(key: String, action: String)] = [
         ("q", "quit"), ("?", "help"), ("space", "pause"), ("r", "reset"), ("p", "preview"), ("+/-", "cone"),
-        ("z", "zero"), ("c", "calibrate"), ("g", "liveness"),
+        ("c", "calibrate"), ("g", "liveness"),
     ]
 
     /// The keys, two spaces apart, or one where the width is short.
