@@ -10,12 +10,12 @@ SYSTEM_MODEL := /usr/share/dlib/shape_predictor_68_face_landmarks.dat
 # Extra arguments for `make run`, e.g. make run ARGS="--device sim:clip.mp4"
 ARGS ?=
 
-.PHONY: run test build deps model face-models bench bench-peers evaluate clean
+.PHONY: run test build deps model face-models dlib-reference bench bench-peers evaluate clean
 
 run: build
 	$(BIN) $(ARGS)
 
-test: build
+test: build dlib-reference
 	$(SWIFT) test -c $(CONFIG)
 
 build: deps model face-models
@@ -32,6 +32,11 @@ model: deps
 face-models: deps
 	@scripts/fetch-face-models.sh
 
+# The PyPI dlib build (dlib-bin) that the descriptor test compares gazetop's descriptors with, in a venv
+# under .build (out of git); only tests use it.
+dlib-reference:
+	@scripts/setup-dlib-reference.sh
+
 # Speed: per-stage timings on the shared clips, beside the reference pipelines (set up in a venv).
 bench: build
 	$(BIN) bench
@@ -42,9 +47,10 @@ bench-peers: build
 	@[ -x $(PEERS)/bin/python ] || bash ../shared/tools/setup-peers.sh $(PEERS)
 	$(BIN) bench --peers $(PEERS)
 
-# Blink accuracy on the shared ZJU clips.
+# Blink accuracy on the shared ZJU clips, then face matching on them and the shared photos.
 evaluate: build
 	$(BIN) evaluate ../shared/data/zju-eyeblink
+	$(BIN) evaluate --match
 
 clean:
 	rm -rf .build

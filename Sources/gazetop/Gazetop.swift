@@ -10,12 +10,14 @@ struct Gazetop: ParsableCommand {
             Without a subcommand, gazetop runs the live monitor on the first camera. \
             Analyse a recording instead with: gazetop analyze VIDEO
             """,
-        subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self, Challenge.self, Calibrate.self],
+        subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self, Challenge.self, Calibrate.self,
+                      Match.self],
         defaultSubcommand: Monitor.self
     )
 
-    /// ArgumentParser's own entry, except that `challenge` answers a usage error as it answers any error:
-    /// one line and exit status 2 (a kiosk script reads 0 pass, 1 fail, 2 anything else).
+    /// ArgumentParser's own entry, except that `challenge` and `match` answer a usage error as they answer
+    /// any error: one line and exit status 2 (a kiosk script reads 0 pass or same, 1 fail or different, 2
+    /// anything else).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
@@ -23,7 +25,7 @@ struct Gazetop: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            if arguments.first == "challenge", code == .validationFailure {
+            if ["challenge", "match"].contains(arguments.first), code == .validationFailure {
                 let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage"
                 StandardError.write("gazetop: \(line)\n")
                 exit(withError: ExitCode(2))
