@@ -32,11 +32,7 @@ public struct ClipTrace: Sendable {
             var sampler = ChallengeFrameSampler()
             var frames: [ChallengeFrame] = []
             while let frame = try source.nextFrame() {
-                let record = pipeline.process(frame)
-                _ = pipeline.takeConfirmed()
-                if let observation = pipeline.lastObservation {
-                    frames.append(sampler.sample(frame, observation: observation, record: record))
-                }
+                frames.append(sampler.sample(pipeline.process(frame)))
             }
             _ = pipeline.finish()
             let name = path.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) } ?? path
@@ -54,6 +50,8 @@ public struct TraceLiveness: Sendable {
     public var faceShare: Double
     public var severalFacesMs: Double
     public var framesPerSecond: Double
+    /// The clip's landmarks as the planar-motion check sees them (a real head: it moves a little).
+    public var planar: PlanarMotionTally
 
     public init(_ trace: ClipTrace, config: LivenessConfig = LivenessConfig()) {
         var checks = LivenessChecks(config: config)
@@ -64,5 +62,6 @@ public struct TraceLiveness: Sendable {
         faceShare = checks.faceShare
         severalFacesMs = checks.severalFacesMs
         framesPerSecond = checks.framesPerSecond
+        planar = checks.planar
     }
 }

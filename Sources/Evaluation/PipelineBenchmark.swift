@@ -63,11 +63,10 @@ public struct PipelineBenchmark {
                 guard let frame = try source.nextFrame() else { break }
                 let decoded = Monotonic.nowMs() - t0
                 size = "\(frame.width)x\(frame.height)"
-                let record = pipeline.process(frame)
-                _ = pipeline.takeConfirmed()
-                let v = pipeline.tracker.lastTimings
+                let t = pipeline.process(frame).timing
+                let v = t.stages
                 timings.append(FrameTiming(decode: decoded, detect: v.detectMs, landmarks: v.landmarksMs, eyes: v.eyesMs,
-                                           pose: v.poseMs, core: pipeline.lastCoreMs, total: record.ms))
+                                           pose: v.poseMs, core: t.metricsMs, total: t.totalMs))
             }
             _ = pipeline.finish()
             if let i = groups.firstIndex(where: { $0.size == size }) {

@@ -25,9 +25,13 @@ public struct ChallengeFrame: Sendable, Equatable {
     /// the change of their centroid, put it, over the distance between the outer eye corners. Nil without a
     /// face in both frames.
     public var landmarkMotion: Double?
+    /// The followed face's 68 landmarks, for the checks that look at the face's shape over time (planar
+    /// motion, the blink's profile). Nil without a face.
+    public var landmarks: Landmarks?
 
     public init(timeMs: Double, face: Bool, faces: Int, features: GazeFeatures?, eyesOpen: Bool, blinkCount: Int,
-                frameLevel: Double, faceWidthPixels: Double?, digest: UInt64, landmarkMotion: Double?) {
+                frameLevel: Double, faceWidthPixels: Double?, digest: UInt64, landmarkMotion: Double?,
+                landmarks: Landmarks? = nil) {
         self.timeMs = timeMs
         self.face = face
         self.faces = faces
@@ -38,6 +42,7 @@ public struct ChallengeFrame: Sendable, Equatable {
         self.faceWidthPixels = faceWidthPixels
         self.digest = digest
         self.landmarkMotion = landmarkMotion
+        self.landmarks = landmarks
     }
 
     /// The mean landmark motion between two faces, as `landmarkMotion` defines it.

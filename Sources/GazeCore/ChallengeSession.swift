@@ -362,7 +362,7 @@ public struct ChallengeSession: Sendable {
     /// The order the person hears about failures in: what they can fix first.
     static func priority(_ c: ChallengeCheck) -> Int {
         let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .gazeAccuracy, .cellAccuracy,
-                                       .gazeDirection, .blink, .naturalMotion, .frameTiming, .repeatedFrames]
+                                       .gazeDirection, .blink, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames]
         return order.firstIndex(of: c) ?? order.count
     }
 

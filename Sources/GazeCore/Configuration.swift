@@ -252,6 +252,26 @@ public struct LivenessConfig: Sendable, Equatable {
     /// ...and at most this share of frames identical to the one before (a camera's sensor noise makes every
     /// frame differ; a replayed still does not).
     public var maxRepeatedFrameShare = 0.05
+    /// A flat picture moved by hand: see `PlanarMotionConfig`.
+    public var planar = PlanarMotionConfig()
+
+    public init() {}
+}
+
+/// The planar-motion check (`PlanarMotionTally`): a face whose landmarks change shape the way only a flat
+/// picture's do fails. Distances are in interocular distances, over the rigid landmarks.
+public struct PlanarMotionConfig: Sendable, Equatable {
+    /// Landmarks are averaged over this long before they are compared (5 frames at 30 fps).
+    public var averageMs = 150.0
+    /// Each frame is compared with the frame this long before it (a turn towards a cell takes about this).
+    public var pairLagMs = 500.0
+    /// A pair counts when its shape changed by at least this beyond a similarity (slide, in-plane turn,
+    /// scale): above the landmark fit's own noise, so a still face has nothing to judge.
+    public var minShapeChange = 0.02
+    /// Fewer counted pairs than this: nothing to judge (passes).
+    public var minMovedPairs = 10
+    /// The share of the counted pairs' shape change a homography must leave unexplained.
+    public var minUnexplainedShare = 0.5
 
     public init() {}
 }

@@ -27,7 +27,8 @@ public struct FrameRecord: Sendable, Equatable {
     /// Pupil centres in image pixels.
     public var pupilLeft: Point?
     public var pupilRight: Point?
-    /// Processing time of this frame (vision and metrics), milliseconds.
+    /// Vision's time on this frame (detection, landmarks, eyes, head pose), milliseconds: the same in the
+    /// live and the confirmed copy. The metrics after it take microseconds (see the pipeline's timing).
     public var ms: Double
 
     /// Raw measures for tuning (`--raw`): what the judgement above was made from.

@@ -4,6 +4,7 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
     case facePresent = "face_present"
     case singleFace = "single_face"
     case naturalMotion = "natural_motion"
+    case planarMotion = "planar_motion"
     case blink = "blink"
     case frameTiming = "frame_timing"
     case repeatedFrames = "repeated_frames"
@@ -20,7 +21,7 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
         case .singleFace: ReadyProblem.severalFaces.advice
         case .blink: "blink naturally while you follow the cells"
         case .calibration, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
-        case .virtualCamera, .naturalMotion, .frameTiming, .repeatedFrames: "please try again"
+        case .virtualCamera, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames: "please try again"
         }
     }
 }
@@ -41,7 +42,8 @@ public struct CheckResult: Sendable, Equatable {
 }
 
 /// The liveness checks over the frames of a session after get ready (the blink check from its very
-/// first frame): face present, one face, natural motion, a blink, sane frame timing, no replayed frames.
+/// first frame): face present, one face, natural motion, not a flat picture's motion, a blink, sane frame
+/// timing, no replayed frames.
 public struct LivenessChecks: Sendable {
     public let config: LivenessConfig
     public private(set) var frames = 0
@@ -54,12 +56,15 @@ public struct LivenessChecks: Sendable {
     public private(set) var timeWentBack = false
     /// Landmark motion of frames that differ from the one before.
     private var motions: [Double] = []
+    /// The face's shape over time, against a flat picture.
+    public private(set) var planar: PlanarMotionTally
     private var lastDigest: UInt64?
     private var firstBlinkCount: Int?
     private var lastBlinkCount = 0
 
     public init(config: LivenessConfig = LivenessConfig()) {
         self.config = config
+        planar = PlanarMotionTally(config: config.planar)
     }
 
     /// Notes a frame of the get-ready phase: it counts for blinks only (blinks count from the session's
@@ -82,8 +87,9 @@ public struct LivenessChecks: Sendable {
         if f.face { faceFrames += 1 }
         if f.digest == lastDigest {
             repeatedFrames += 1
-        } else if let motion = f.landmarkMotion {
-            motions.append(motion)
+        } else {
+            if let motion = f.landmarkMotion { motions.append(motion) }
+            planar.add(timeMs: f.timeMs, landmarks: f.landmarks)
         }
         lastDigest = f.digest
         if firstMs == nil { firstMs = f.timeMs }
@@ -114,6 +120,8 @@ public struct LivenessChecks: Sendable {
                         limit: c.severalFacesMaxMs),
             CheckResult(check: .naturalMotion, passed: medianMotion >= c.minMedianLandmarkMotion, value: medianMotion,
                         limit: c.minMedianLandmarkMotion),
+            CheckResult(check: .planarMotion, passed: planar.passed, value: planar.unexplainedShare,
+                        limit: c.planar.minUnexplainedShare),
             CheckResult(check: .frameTiming, passed: timingOK, value: framesPerSecond, limit: c.minFramesPerSecond),
             CheckResult(check: .repeatedFrames, passed: repeatedShare <= c.maxRepeatedFrameShare, value: repeatedShare,
                         limit: c.maxRepeatedFrameShare),

@@ -3,13 +3,15 @@ import GazeCore
 import Vision
 
 /// Turns each processed frame into a `ChallengeFrame`: the record's judgement plus what the liveness checks
-/// need of the picture (a digest of its pixels, the landmarks' motion since the previous frame).
+/// need of the picture (a digest of its pixels, the landmarks and their motion since the previous frame).
 public struct ChallengeFrameSampler: Sendable {
     private var previousLandmarks: Landmarks?
 
     public init() {}
 
-    public mutating func sample(_ frame: Frame, observation: FrameObservation, record: FrameRecord) -> ChallengeFrame {
+    /// The frame of `result` as the liveness checks see it, judged by its live record.
+    public mutating func sample(_ result: FrameResult) -> ChallengeFrame {
+        let frame = result.frame, observation = result.observation, record = result.live
         let face = observation.face
         var motion: Double?
         if let before = previousLandmarks, let now = face?.landmarks {
@@ -20,7 +22,7 @@ public struct ChallengeFrameSampler: Sendable {
                               features: face.flatMap(GazeFeatures.init(face:)), eyesOpen: record.eyes == .open,
                               blinkCount: record.blinkCount, frameLevel: observation.frameLevel,
                               faceWidthPixels: face?.box.width, digest: Self.digest(frame.gray),
-                              landmarkMotion: motion)
+                              landmarkMotion: motion, landmarks: face?.landmarks)
     }
 
     /// FNV-1a over every pixel, eight at a time: equal digests mean identical frames (a camera's sensor
@@ -51,14 +53,11 @@ public final class ChallengeProcessor: FrameProcessing {
         self.onFrame = onFrame
     }
 
-    public func process(_ frame: Frame) -> FrameRecord {
-        let record = pipeline.process(frame)
-        if let observation = pipeline.lastObservation {
-            onFrame(sampler.sample(frame, observation: observation, record: record))
-        }
-        return record
+    public func process(_ frame: Frame) -> FrameResult {
+        let result = pipeline.process(frame)
+        onFrame(sampler.sample(result))
+        return result
     }
 
-    public func takeConfirmed() -> [FrameRecord] { pipeline.takeConfirmed() }
     public func finish() -> [FrameRecord] { pipeline.finish() }
 }

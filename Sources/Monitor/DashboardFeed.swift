@@ -91,41 +91,43 @@ public final class DashboardFeed: @unchecked Sendable {
     /// The pipeline whose eye-contact cone the UI changes (set where it is made, on the vision queue).
     public func attach(_ pipeline: FramePipeline) { self.pipeline = pipeline }
 
-    /// One processed frame, its record as known now.
-    public func live(_ f: LiveFrame) {
+    /// One processed frame: its live record for what is shown now, the records it made final for the
+    /// counts, and one snapshot published for both.
+    public func take(_ f: LiveFrame) {
         applyRequests()
+        let result = f.result
         latencyMs = f.latencyMs
-        let level = pipeline?.lastObservation?.frameLevel ?? f.frame.meanLevel
-        collector.addLive(f.record, frameLevel: level)
+        collector.addLive(result.live, frameLevel: result.observation.frameLevel)
+        for record in result.confirmed { collector.addConfirmed(record) }
         if !collector.paused {
-            lastFrame = f.frame
-            lastFace = pipeline?.lastObservation?.face
+            lastFrame = result.frame
+            lastFace = result.observation.face
             if previewOn { makePreview() }
         }
         rates.add(nowMs: CaptureClock.nowMs(), captured: counters.framesCaptured, processed: counters.framesProcessed)
         publish()
-        feedTask(f)
+        feedTask(result)
     }
 
-    private func feedTask(_ f: LiveFrame) {
+    /// The stream is over: the records a closure of the eyes still held back.
+    public func end(_ held: [FrameRecord]) {
+        guard !held.isEmpty else { return }
+        for record in held { collector.addConfirmed(record) }
+        publish()
+    }
+
+    private func feedTask(_ result: FrameResult) {
         guard let tap = taskTap.withLock({ $0 }) else {
             tapSampler = nil
             return
         }
-        guard let observation = pipeline?.lastObservation else { return }
         if tapSampler?.id != tap.id { tapSampler = (tap.id, ChallengeFrameSampler()) }
-        tap.take(tapSampler!.sampler.sample(f.frame, observation: observation, record: f.record))
+        tap.take(tapSampler!.sampler.sample(result))
     }
 
     /// Maps gaze with `calibration` from the next frame on (a calibration just made with `c`).
     public func setCalibration(_ calibration: GazeCalibration?) {
         scheduleOnVisionQueue { [self] in pipeline?.setCalibration(calibration) }
-    }
-
-    /// A record whose judgement is final.
-    public func confirmed(_ r: FrameRecord) {
-        collector.addConfirmed(r)
-        publish()
     }
 
     /// Applies the UI's queued requests.
@@ -201,7 +203,7 @@ struct RateWindow {
 extension LiveSession {
     /// A session whose frames also feed `feed`, the dashboard's vision side: each pipeline it makes is
     /// attached to the feed, and the feed reads the session's counters and applies UI requests on its
-    /// vision queue. (`run` still needs `onRecord: feed.confirmed` and `onLive: feed.live`.)
+    /// vision queue. (`run` still needs `onFrame: feed.take` and `onEnd: feed.end`.)
     public static func feeding(_ feed: DashboardFeed, camera: V4L2Camera, options: LiveOptions,
                                makePipeline: @escaping @Sendable () -> FramePipeline) -> LiveSession {
         let session = LiveSession(camera: camera, options: options) {

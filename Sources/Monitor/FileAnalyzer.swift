@@ -35,8 +35,7 @@ public final class FileAnalyzer {
         let frames = DecodeAhead(source)
         defer { frames.stop() }
         while !shouldStop(), let frame = try frames.next() {
-            _ = pipeline.process(frame)
-            emit(pipeline.takeConfirmed())
+            emit(pipeline.process(frame).confirmed)
             let now = Monotonic.nowMs()
             if let onProgress, now - lastReport >= 250 {
                 lastReport = now

@@ -2,6 +2,48 @@ import Capture
 import GazeCore
 import Vision
 
+/// Everything processing one frame produced, as one value: readers take what they need from it instead
+/// of reaching back into the pipeline afterwards.
+public struct FrameResult: Sendable {
+    /// Where the frame's time went, in milliseconds of a monotonic clock.
+    public struct Timing: Sendable, Equatable {
+        /// The vision stages (detection, landmarks, eyes, head pose).
+        public var stages: StageTimings
+        /// Vision as a whole: `FrameObservation.visionMs`, and so every copy of the frame's `FrameRecord.ms`.
+        public var visionMs: Double
+        /// The metrics after it (GazeCore: blinks, gaze, eye contact).
+        public var metricsMs: Double
+        /// Vision and metrics together.
+        public var totalMs: Double { visionMs + metricsMs }
+
+        public init(stages: StageTimings = StageTimings(), visionMs: Double, metricsMs: Double) {
+            self.stages = stages
+            self.visionMs = visionMs
+            self.metricsMs = metricsMs
+        }
+    }
+
+    /// The frame processed (its pixels are shared, not copied).
+    public var frame: Frame
+    /// What vision saw in it.
+    public var observation: FrameObservation
+    /// Its record as known now, for a live view: a closing eye is provisionally `blink`.
+    public var live: FrameRecord
+    /// The records whose judgement became final with this frame, in stream order: this frame's own, or,
+    /// at the end of a closure of the eyes, the frames held back during it (see `EyeMetrics`); often none
+    /// while the eyes are shut.
+    public var confirmed: [FrameRecord]
+    public var timing: Timing
+
+    public init(frame: Frame, observation: FrameObservation, live: FrameRecord, confirmed: [FrameRecord], timing: Timing) {
+        self.frame = frame
+        self.observation = observation
+        self.live = live
+        self.confirmed = confirmed
+        self.timing = timing
+    }
+}
+
 /// Vision then metrics for one stream: the single path every frame takes, from a file or a camera.
 ///
 /// Not thread-safe: it owns the face tracker's dlib/OpenCV state, so it lives on one serial queue.
@@ -9,12 +51,6 @@ public final class FramePipeline {
     public let tracker: FaceTracker
     public private(set) var metrics: EyeMetrics
     public let includeRaw: Bool
-    /// Milliseconds the metrics (GazeCore) took on the last frame; the vision stages are in
-    /// `tracker.lastTimings`.
-    public private(set) var lastCoreMs = 0.0
-    /// What vision saw in the last frame processed (the dashboard's preview marks the eye landmarks from
-    /// it; the challenge reads the landmarks).
-    public private(set) var lastObservation: FrameObservation?
 
     /// - Parameter calibration: the person's gaze mapping (`gazetop calibrate`); nil for the generic one.
     public init(model: FaceModel, config: GazeConfig = GazeConfig(), includeRaw: Bool = false,
@@ -24,22 +60,16 @@ public final class FramePipeline {
         self.includeRaw = includeRaw
     }
 
-    /// Processes one frame and returns its record as known now (the live view). The record's `ms` covers
-    /// vision and metrics together.
-    public func process(_ frame: Frame) -> FrameRecord {
-        let start = Monotonic.nowMs()
+    /// Processes one frame: what vision saw, its live record, and the records it made final.
+    public func process(_ frame: Frame) -> FrameResult {
         let observation = tracker.observe(frame)
-        lastObservation = observation
-        let coreStart = Monotonic.nowMs()
-        var record = metrics.update(observation, includeRaw: includeRaw)
-        let end = Monotonic.nowMs()
-        lastCoreMs = end - coreStart
-        record.ms = end - start
-        return record
+        let metricsStart = Monotonic.nowMs()
+        let live = metrics.update(observation, includeRaw: includeRaw)
+        let confirmed = metrics.takeConfirmed()
+        let timing = FrameResult.Timing(stages: tracker.lastTimings, visionMs: observation.visionMs,
+                                        metricsMs: Monotonic.nowMs() - metricsStart)
+        return FrameResult(frame: frame, observation: observation, live: live, confirmed: confirmed, timing: timing)
     }
-
-    /// Records whose judgement is final (see `EyeMetrics`), in stream order, since the last call.
-    public func takeConfirmed() -> [FrameRecord] { metrics.takeConfirmed() }
 
     /// Ends the stream and returns the records still held back.
     public func finish() -> [FrameRecord] { metrics.finish() }
@@ -52,7 +82,6 @@ public final class FramePipeline {
 
     /// Forgets the face and the statistics (a new file, or the user's reset).
     public func reset() {
-        lastObservation = nil
         tracker.reset()
         metrics.reset()
     }

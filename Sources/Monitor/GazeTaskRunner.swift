@@ -55,10 +55,7 @@ public enum GazeTaskRunner {
                 task.stop(.stopped)
                 break
             }
-            let record = pipeline.process(frame)
-            _ = pipeline.takeConfirmed()
-            guard let observation = pipeline.lastObservation else { continue }
-            let sample = sampler.sample(frame, observation: observation, record: record)
+            let sample = sampler.sample(pipeline.process(frame))
             if sample.timeMs >= startMs { onView(task.update(sample)) }
         }
         if !task.isFinished {

@@ -48,7 +48,7 @@ public struct LiveReport: Sendable {
     public var corruptFrames = 0
     public var reconnects = 0
     /// From the driver's capture timestamp to the frame being done with, in milliseconds: its live view
-    /// published (the dashboard's snapshot, when `run` is given `onLive`), else its record known.
+    /// published (the dashboard's snapshot, when `onFrame` publishes one), else its result known.
     public var latency = LatencyHistogram()
     /// Vision and metrics alone, per frame.
     public var processing = LatencyHistogram()
@@ -79,8 +79,7 @@ public final class LiveSession: @unchecked Sendable {
     private let makeProcessor: @Sendable () -> any FrameProcessing
     private var processor: (any FrameProcessing)?
     private var visionReport = LiveReport()
-    private var onRecord: (FrameRecord) -> Void = { _ in }
-    private var onLive: ((LiveFrame) -> Void)?
+    private var onFrame: (LiveFrame) -> Void = { _ in }
     private let slot: NewestFrameSlot
     /// Counts other threads may read while the session runs (the dashboard's header).
     public let counters = LiveCounters()
@@ -98,16 +97,15 @@ public final class LiveSession: @unchecked Sendable {
     /// mid-stream ends the session and is reported in `LiveReport.ending`, with what was recorded so far.
     ///
     /// - Parameters:
-    ///   - onRecord: called on the vision queue with each frame's record, in order.
-    ///   - onLive: called on the vision queue with each processed frame and its record as known now
-    ///     (a live view), before the confirmed records it released go to `onRecord`.
-    ///   - onEvent: called on the capture thread with one line for people (unplugged, reconnected).
+    ///   - onFrame: called on the vision queue with each processed frame's result, in order.
+    ///   - onEnd: called on the vision queue once the stream is over, with the records a closure of the
+    ///     eyes still held back (the confirmed records are those of every `onFrame`, then these).
+    ///   - onEvent: called on the capture thread when the camera goes away or comes back.
     ///   - shouldStop: polled about ten times a second.
-    public func run(onRecord: @escaping (FrameRecord) -> Void, onLive: ((LiveFrame) -> Void)? = nil,
-                    onEvent: (String) -> Void = { _ in },
+    public func run(onFrame: @escaping (LiveFrame) -> Void, onEnd: @escaping ([FrameRecord]) -> Void = { _ in },
+                    onEvent: (LiveEvent) -> Void = { _ in },
                     shouldStop: () -> Bool) throws(CameraError) -> LiveReport {
-        self.onRecord = onRecord
-        self.onLive = onLive
+        self.onFrame = onFrame
         visionQueue.sync { processor = makeProcessor() }
         defer { camera.close() }
         try startCamera()
@@ -117,7 +115,11 @@ public final class LiveSession: @unchecked Sendable {
         report.ending = capture(&report, onEvent: onEvent, shouldStop: shouldStop)
         camera.stop()
         visionQueue.sync { // every frame put has been processed; release what a closure held back
-            if let processor { emit(processor.finish()) }
+            if let processor {
+                let held = processor.finish()
+                held.forEach { visionReport.stats.add($0) }
+                onEnd(held)
+            }
         }
         report.framesProcessed = visionReport.framesProcessed
         report.latency = visionReport.latency
@@ -140,7 +142,7 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     /// The capture loop. Returns why it ended.
-    private func capture(_ report: inout LiveReport, onEvent: (String) -> Void, shouldStop: () -> Bool)
+    private func capture(_ report: inout LiveReport, onEvent: (LiveEvent) -> Void, shouldStop: () -> Bool)
         -> LiveReport.Ending {
         let started = CaptureClock.nowMs()
         let startedCPU = CaptureClock.threadCPUUs()
@@ -171,12 +173,12 @@ public final class LiveSession: @unchecked Sendable {
                 }
             } catch {
                 guard case .unplugged = error, options.reconnect else { return .failed(error) }
-                onEvent("\(camera.path) went away; waiting for it to come back (Ctrl-C to stop)")
+                onEvent(.cameraLost(path: camera.path))
                 camera.close()
                 if let failure = reconnect(shouldStop: shouldStop) { return failure }
                 report.reconnects += 1
                 lastFrameMs = CaptureClock.nowMs()
-                onEvent("\(camera.path) is back; streaming again")
+                onEvent(.cameraBack(path: camera.path))
             }
         }
     }
@@ -219,36 +221,50 @@ public final class LiveSession: @unchecked Sendable {
         guard let processor else { return }
         while let frame = slot.take() {
             if let captured = frame.captureMs { visionReport.handOver.add(CaptureClock.nowMs() - captured) }
-            let record = processor.process(frame)
-            let recordMs = CaptureClock.nowMs()
+            let result = processor.process(frame)
+            let doneMs = CaptureClock.nowMs()
             visionReport.framesProcessed += 1
-            visionReport.processing.add(record.ms)
+            visionReport.processing.add(result.timing.totalMs)
+            result.confirmed.forEach { visionReport.stats.add($0) }
             counters.noteProcessed()
-            onLive?(LiveFrame(frame: frame, record: record, latencyMs: frame.captureMs.map { recordMs - $0 }))
+            onFrame(LiveFrame(result: result, latencyMs: frame.captureMs.map { doneMs - $0 }))
             if let captured = frame.captureMs { visionReport.latency.add(CaptureClock.nowMs() - captured) }
-            emit(processor.takeConfirmed())
-        }
-    }
-
-    /// Hands on records whose judgement is final (on the vision queue).
-    private func emit(_ records: [FrameRecord]) {
-        for record in records {
-            visionReport.stats.add(record)
-            onRecord(record)
         }
     }
 }
 
-/// One processed frame for a live view: the frame, its record as known now, and capture-to-record latency
-/// (nil for sources without a capture timestamp).
-public struct LiveFrame {
-    public var frame: Frame
-    public var record: FrameRecord
+extension LiveSession {
+    /// `run` for readers of the confirmed records alone (a JSON Lines writer): `onRecord` gets each one
+    /// whose judgement is final, in stream order, on the vision queue.
+    public func run(onRecord: @escaping (FrameRecord) -> Void, onEvent: (LiveEvent) -> Void = { _ in },
+                    shouldStop: () -> Bool) throws(CameraError) -> LiveReport {
+        try run(onFrame: { $0.result.confirmed.forEach(onRecord) }, onEnd: { $0.forEach(onRecord) },
+                onEvent: onEvent, shouldStop: shouldStop)
+    }
+}
+
+/// What happened to the camera while a session ran, for the status line.
+public enum LiveEvent: Equatable, Sendable, CustomStringConvertible {
+    /// Unplugged; the session waits for it to come back (`LiveOptions.reconnect`).
+    case cameraLost(path: String)
+    case cameraBack(path: String)
+
+    public var description: String {
+        switch self {
+        case .cameraLost(let path): "\(path) went away; waiting for it to come back (Ctrl-C to stop)"
+        case .cameraBack(let path): "\(path) is back; streaming again"
+        }
+    }
+}
+
+/// One processed frame for a live view: everything it produced, and capture-to-result latency (nil for
+/// sources without a capture timestamp).
+public struct LiveFrame: Sendable {
+    public var result: FrameResult
     public var latencyMs: Double?
 
-    public init(frame: Frame, record: FrameRecord, latencyMs: Double?) {
-        self.frame = frame
-        self.record = record
+    public init(result: FrameResult, latencyMs: Double?) {
+        self.result = result
         self.latencyMs = latencyMs
     }
 }

@@ -9,25 +9,19 @@ import Synchronization
 /// does not wait for the scan. Each request's answer is collected at a fixed
 /// number of frames later (waiting only if it is not ready then), so the results do not depend on timing:
 /// a file and the same frames from a camera give the same records.
-final class BackgroundDetector: @unchecked Sendable {
-    // @unchecked: `handle` is used only on `queue`; answers cross in a Mutex.
-    private let handle: OpaquePointer
+///
+/// The queue's blocks hold the `Detection` (the dlib handle and the answers), never the detector itself:
+/// the detector's last release may then happen anywhere, and the handle is destroyed by whoever lets go
+/// of it last, the detector or a block still scanning. (A `deinit` that waited for the queue trapped when
+/// that last release was a block on the queue itself.)
+final class BackgroundDetector: Sendable {
+    private let detection: Detection
     private let queue = DispatchQueue(label: "gazetop.detection")
-    private let answers = Mutex<[Int: Answer]>([:])
     private let config: TrackingConfig
 
     init(config: TrackingConfig) throws(ModelError) {
-        var error = cvs_error()
-        guard let handle = cvs_face_detector_create(&error) else {
-            throw ModelError(description: CVisionText.message(error))
-        }
-        self.handle = handle
+        detection = try Detection()
         self.config = config
-    }
-
-    deinit {
-        queue.sync {}
-        cvs_face_detector_destroy(handle)
     }
 
     /// What a request found: the faces, and whether it scanned the whole picture (else only near a
@@ -41,7 +35,8 @@ final class BackgroundDetector: @unchecked Sendable {
     /// the answer is kept under its sequence number.
     func request(_ frame: Frame, near: NearSearch? = nil) {
         let config = self.config
-        queue.async { [self] in
+        queue.async { [detection] in
+            let handle = detection.handle
             var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
             var error = cvs_error()
             let found = frame.gray.withUnsafeBufferPointer { p in
@@ -57,25 +52,43 @@ final class BackgroundDetector: @unchecked Sendable {
             }
             let answer = Answer(faces: boxes.prefix(Int(max(0, min(found, Int32(boxes.count))))).map(Box.init),
                                 wholePicture: near == nil)
-            answers.withLock { $0[frame.sequence] = answer }
+            detection.answers.withLock { $0[frame.sequence] = answer }
         }
     }
 
     /// What was found in frame `sequence`, waiting for the answer if it is still being worked out.
     func answer(for sequence: Int) -> Answer {
-        if let ready = answers.withLock({ $0.removeValue(forKey: sequence) }) { return ready }
+        if let ready = detection.answers.withLock({ $0.removeValue(forKey: sequence) }) { return ready }
         queue.sync {}
-        return answers.withLock { $0.removeValue(forKey: sequence) } ?? Answer(faces: [], wholePicture: true)
+        return detection.answers.withLock { $0.removeValue(forKey: sequence) } ?? Answer(faces: [], wholePicture: true)
     }
 
     /// Drops the answer for `sequence` once it is in: nobody will collect it (the face was detected afresh).
     func discard(_ sequence: Int) {
-        queue.async { [self] in _ = answers.withLock { $0.removeValue(forKey: sequence) } }
+        queue.async { [detection] in _ = detection.answers.withLock { $0.removeValue(forKey: sequence) } }
     }
 
     /// Drops answers nobody will collect (the stream was reset).
     func forgetAll() {
         queue.sync {}
-        answers.withLock { $0.removeAll() }
+        detection.answers.withLock { $0.removeAll() }
     }
+}
+
+/// The detection queue's state: a dlib detector and the answers waiting to be collected.
+// @unchecked Sendable: `handle` is used only by blocks on the detection queue (which runs one at a time)
+// and destroyed in `deinit`, when no block holds it any more; `answers` is behind a Mutex.
+private final class Detection: @unchecked Sendable {
+    let handle: OpaquePointer
+    let answers = Mutex<[Int: BackgroundDetector.Answer]>([:])
+
+    init() throws(ModelError) {
+        var error = cvs_error()
+        guard let handle = cvs_face_detector_create(&error) else {
+            throw ModelError(description: CVisionText.message(error))
+        }
+        self.handle = handle
+    }
+
+    deinit { cvs_face_detector_destroy(handle) }
 }

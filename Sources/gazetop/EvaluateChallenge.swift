@@ -114,6 +114,15 @@ extension Evaluate {
                     + "repeated frames up to \(f3(maxRepeat)) (the ZJU files repeat dropped frames; limit "
                     + "\(f3(config.liveness.maxRepeatedFrameShare)), honest tracks give each frame its own digest)")
             }
+            let planar = config.liveness.planar
+            let changes = liveness.map(\.planar.largestShapeChange).sorted()
+            if let most = changes.last {
+                let judged = liveness.filter { $0.planar.movedPairs >= planar.minMovedPairs }
+                lines.append("  real clips, planar_motion: largest shape change of a pair \(f4(changes[changes.count / 2])) median, "
+                    + "\(f4(most)) max (limit \(f4(planar.minShapeChange))); \(judged.count) of \(liveness.count) clips moved enough to "
+                    + "judge, unexplained share " + (judged.isEmpty ? "-" : judged.map { f2($0.planar.unexplainedShare) }.joined(separator: " "))
+                    + " (limit \(f2(planar.minUnexplainedShare)))")
+            }
         }
         return lines.joined(separator: "\n")
     }

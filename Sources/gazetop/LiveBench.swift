@@ -56,10 +56,10 @@ func runLiveBench(device: String, seconds: Double, fps: Double, width: Int = 640
     let sampler = ResourceSampler(warmUpSeconds: warmUpSeconds, simulator: simulator)
     let report: LiveReport
     do throws(CameraError) {
-        report = try session.run(onRecord: { record in
-            feed.confirmed(record)
+        report = try session.run(onFrame: { frame in
+            feed.take(frame)
             sampler.tick()
-        }, onLive: { feed.live($0) }, shouldStop: shouldStop)
+        }, onEnd: { feed.end($0) }, shouldStop: shouldStop)
     } catch {
         throw CommandFailure(error)
     }

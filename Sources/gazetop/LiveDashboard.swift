@@ -183,10 +183,10 @@ final class SessionThread: @unchecked Sendable {
             let feed = self.feed
             do throws(CameraError) {
                 let report = try session.run(
-                    onRecord: { feed.confirmed($0) }, onLive: { feed.live($0) },
-                    onEvent: { line in
-                        feed.setEvent(line)
-                        feed.setStream(line.contains("waiting") ? .waiting : nil)
+                    onFrame: { feed.take($0) }, onEnd: { feed.end($0) },
+                    onEvent: { event in
+                        feed.setEvent(event.description)
+                        if case .cameraLost = event { feed.setStream(.waiting) } else { feed.setStream(nil) }
                     },
                     shouldStop: { [self] in stopRequested.load(ordering: .relaxed) || shouldStop() })
                 if report.ending == .ended { feed.setStream(.ended) }

@@ -24,9 +24,8 @@ func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int
         do { frame = try source.nextFrame() } catch { throw CommandFailure(.input, "\(error)") }
         guard let frame else { break }
         if frame.sequence % 2 == 0 { feed.request(.preview(frame.sequence % 4 == 0)) }
-        let record = pipeline.process(frame)
-        feed.live(LiveFrame(frame: frame, record: record, latencyMs: record.ms))
-        for r in pipeline.takeConfirmed() { feed.confirmed(r) }
+        let result = pipeline.process(frame)
+        feed.take(LiveFrame(result: result, latencyMs: result.timing.totalMs))
         var s = feed.latest()
         s.showPreview = s.preview != nil
         snapshots.append(s)

@@ -26,8 +26,7 @@ import Vision
         var sampler = ChallengeFrameSampler()
         var frames: [ChallengeFrame] = []
         while frames.count < 60, let frame = try source.nextFrame() {
-            let record = pipeline.process(frame)
-            frames.append(sampler.sample(frame, observation: try #require(pipeline.lastObservation), record: record))
+            frames.append(sampler.sample(pipeline.process(frame)))
         }
         #expect(frames.allSatisfy { $0.face && $0.faces == 1 && $0.faceWidthPixels != nil })
         #expect(frames.filter(\.eyesOpen).allSatisfy { $0.features != nil })

@@ -11,23 +11,19 @@ final class SleepingProcessor: FrameProcessing {
     let sleepMs: Int
     init(sleepMs: Int) { self.sleepMs = sleepMs }
 
-    private var ready: [FrameRecord] = []
+    func finish() -> [FrameRecord] { [] }
 
-    func takeConfirmed() -> [FrameRecord] {
-        defer { ready.removeAll() }
-        return ready
-    }
-
-    func finish() -> [FrameRecord] { takeConfirmed() }
-
-    func process(_ frame: Frame) -> FrameRecord {
+    func process(_ frame: Frame) -> FrameResult {
         if sleepMs > 0 { usleep(UInt32(sleepMs * 1000)) }
         let record = FrameRecord(t: frame.timeMs, earLeft: nil, earRight: nil, blink: false, eyeContact: false,
                            eyeContactPct: 0, gazeVector: nil, conf: 0, frame: frame.sequence, face: false, faces: 0,
                            blinkCount: 0, eyes: .unknown, headPose: nil, pupilLeft: nil, pupilRight: nil,
                            ms: Double(sleepMs), raw: nil)
-        ready.append(record)
-        return record
+        let observation = FrameObservation(frame: frame.sequence, timeMs: frame.timeMs, imageWidth: frame.width,
+                                           imageHeight: frame.height, faceCount: 0, face: nil, frameLevel: 0,
+                                           visionMs: Double(sleepMs))
+        return FrameResult(frame: frame, observation: observation, live: record, confirmed: [record],
+                           timing: FrameResult.Timing(visionMs: Double(sleepMs), metricsMs: 0))
     }
 }
 
@@ -107,13 +103,13 @@ struct LiveSessionTests {
             $0.reconnect = true
             $0.reconnectIntervalMs = 100
         }
-        var events: [String] = []
+        var events: [LiveEvent] = []
         var frames: [Int] = []
         let report = try live.run(onRecord: { frames.append($0.frame) }, onEvent: { events.append($0) },
                                   shouldStop: { false })
         #expect(report.ending == .ended)
         #expect(report.reconnects == 1)
-        #expect(events.count == 2)
+        #expect(events == [.cameraLost(path: live.camera.path), .cameraBack(path: live.camera.path)])
         #expect(frames == Array(0..<clipFrames), "no frame lost or repeated across the reconnect")
         expectReleased(device)
     }

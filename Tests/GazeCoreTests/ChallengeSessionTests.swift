@@ -74,7 +74,7 @@ import Testing
         #expect(outcome.failedChecks.isEmpty)
         #expect(outcome.advice == nil)
         #expect(outcome.checks.map(\.check) == [.facePresent, .singleFace, .gazeAccuracy, .cellAccuracy, .blink,
-                                                .naturalMotion, .frameTiming, .repeatedFrames])
+                                                .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames])
     }
 
     @Test("What the screen shows, and when", arguments: [

@@ -17,8 +17,12 @@ import Testing
 
     static func step(_ feed: DashboardFeed, _ i: Int, contact: Bool = true, blinks: Int = 0, confirm: Bool = true) {
         let r = record(i, contact: contact, blinks: blinks)
-        feed.live(LiveFrame(frame: frame(i), record: r, latencyMs: 3))
-        if confirm { feed.confirmed(r) }
+        let f = frame(i)
+        let observation = FrameObservation(frame: i, timeMs: f.timeMs, imageWidth: f.width, imageHeight: f.height,
+                                           faceCount: 1, face: nil, frameLevel: f.meanLevel, visionMs: 2)
+        let result = FrameResult(frame: f, observation: observation, live: r, confirmed: confirm ? [r] : [],
+                                 timing: FrameResult.Timing(visionMs: 2, metricsMs: 0))
+        feed.take(LiveFrame(result: result, latencyMs: 3))
     }
 
     @Test func publishesWhatTheFramesSay() {

@@ -45,4 +45,22 @@ import Testing
             #expect(first.records.dropFirst(lag).first?.face == true)
         }
     }
+
+    /// The detector's last release can come while its queue is still scanning (the end of a stream, the
+    /// pipeline going away with a request in flight). Its queue's blocks used to hold the detector, so that
+    /// release ran `deinit` on the queue itself, whose wait for the queue trapped (SIGILL); now the blocks
+    /// hold only the handle, and the detector goes at once.
+    @Test func aDetectorLetGoWhileItScansGoesAtOnce() throws {
+        weak var released: BackgroundDetector?
+        do {
+            let detector = try BackgroundDetector(config: TrackingConfig())
+            released = detector
+            // A full scan of a 640x480 picture takes tens of milliseconds: these are still queued below.
+            for i in 0..<3 {
+                detector.request(Frame(gray: [UInt8](repeating: UInt8(60 + i), count: 640 * 480), width: 640,
+                                       height: 480, timeMs: Double(i) * 33, sequence: i))
+            }
+        }
+        #expect(released == nil, "the detection queue's blocks still hold the detector")
+    }
 }
