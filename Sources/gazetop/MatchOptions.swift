@@ -12,7 +12,7 @@ struct MatchOptions: ParsableArguments {
     var matchModels: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Descriptor distance at or under which two faces are the same person (default \(MatchConfig().threshold)).",
+        "Descriptor distance at or under which two faces are the same person.",
         valueName: "distance"))
     var threshold: Double = MatchConfig().threshold
 
