@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Monitor
 
 @main
@@ -20,9 +21,16 @@ struct Gazetop: ParsableCommand {
     /// anything else).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // Past a file-size limit (`ulimit -f`) a write fails with EFBIG, which is checked and reported,
+        // instead of the signal killing the process mid-line.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            if let reason = StandardOutput.flushFailure() {
+                StandardError.write("gazetop: cannot write standard output: \(reason)\n")
+                exit(withError: ExitCode(["challenge", "match"].contains(arguments.first) ? 2 : CommandFailure.Kind.output.rawValue))
+            }
         } catch {
             let code = exitCode(for: error)
             if ["challenge", "match"].contains(arguments.first), code == .validationFailure {

@@ -49,6 +49,11 @@ struct Match: ParsableCommand {
         }
         let result = FaceMatch(samples[0].descriptor, samples[1].descriptor, threshold: matchOptions.threshold)
         print(json ? MatchText.json(result, samples) : MatchText.line(result))
+        // Checked here too: "different" leaves by an exit status, past the check main makes after a success.
+        if let reason = StandardOutput.flushFailure() {
+            StandardError.write("gazetop: cannot write standard output: \(reason)\n")
+            throw ExitCode(2)
+        }
         if !result.isSamePerson { throw ExitCode(1) }
     }
 }
