@@ -57,6 +57,14 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --challenge: seed of the random draws.", valueName: "n"))
     var seed: UInt64 = 1
 
+    @Flag(name: .long, help: "Measure face matching instead of blinks (DIR: clips of people, default the shared ZJU clips).")
+    var match = false
+
+    @Option(name: .customLong("different-people"), help: ArgumentHelp(
+        "With --match: a folder of photos whose faces are all different people (repeatable; default the shared "
+            + "faces-68 and faces folders).", valueName: "dir"))
+    var differentPeople: [String] = []
+
     @Flag(name: .long, help: "Print the scores as one JSON object.")
     var json = false
 
@@ -74,17 +82,21 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup(title: "Face matching (with --match)") var matchOptions: MatchOptions
 
     func validate() throws {
         guard irisWeight >= 0 else { throw ValidationError("--iris-weight must be 0 or more") }
-        guard !(challenge && eyeContactLabels != nil) else { throw ValidationError("--challenge and --eye-contact are two separate measurements: give one") }
-        guard challenge || eyeContactLabels != nil || folder != nil else { throw ValidationError("give the folder of annotated clips") }
+        guard [challenge, match, eyeContactLabels != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("give one of --challenge, --match and --eye-contact: they are separate measurements")
+        }
+        guard challenge || match || eyeContactLabels != nil || folder != nil else { throw ValidationError("give the folder of annotated clips") }
         guard sequences >= 0, tracks >= 0 else { throw ValidationError("--sequences and --tracks must be 0 or more") }
     }
 
     func run() throws {
         try failing {
             if challenge { return try evaluateChallenge() }
+            if match { return try evaluateMatch() }
             if let eyeContactLabels { return try evaluateEyeContact(labels: eyeContactLabels) }
             guard let folder else { return }
             let clips: [AnnotatedClip]
