@@ -53,6 +53,9 @@ struct cvs_video {
     /// Quarter turns clockwise that make the picture upright (the container's display matrix).
     int quarter_turns = 0;
     bool draining = false;
+    bool ended = false;      // CVS_END returned
+    int read_error = 0;      // the demuxer's first error other than the end of the file
+    int64_t index_frames = 0; // frames the container's index lists (exact in MP4/MOV), 0 if it has none
     cvs_video_info info{};
     double last_ms = -1;
     int64_t index = 0;
@@ -85,6 +88,7 @@ struct cvs_video {
             if (draining) return CVS_END;
             const int read = av_read_frame(format, packet);
             if (read < 0) { // the end of the file (or of what is readable): flush the decoder
+                if (read != AVERROR_EOF && read_error == 0) read_error = read;
                 draining = true;
                 avcodec_send_packet(codec, nullptr);
                 continue;
@@ -159,6 +163,23 @@ struct cvs_video {
     }
 };
 
+/// Why FFmpeg could not open `path`, as the end of a sentence. An MP4/MOV file (it starts with an `ftyp`
+/// box) that does not open has lost its index, which such files often keep at the end: cut short, or
+/// still being written.
+static std::string open_failure(const char *path, int code) {
+    unsigned char head[8] = {};
+    if (FILE *file = std::fopen(path, "rb")) {
+        const size_t n = std::fread(head, 1, sizeof head, file);
+        std::fclose(file);
+        if (n == sizeof head && std::memcmp(head + 4, "ftyp", 4) == 0) {
+            return ": an MP4/MOV file whose index (its moov box) is missing: cut short, or still being written";
+        }
+    }
+    char text[AV_ERROR_MAX_STRING_SIZE] = {};
+    av_strerror(code, text, sizeof text);
+    return std::string(": not a video FFmpeg can read (") + text + ")";
+}
+
 cvs_video *cvs_video_open(const char *path, int32_t decoder_threads, cvs_error *error) {
     clear(error);
     av_log_set_level(AV_LOG_QUIET); // FFmpeg's own messages would land under the dashboard
@@ -174,11 +195,13 @@ cvs_video *cvs_video_open(const char *path, int32_t decoder_threads, cvs_error *
         };
         auto *v = new cvs_video();
         std::unique_ptr<cvs_video> owner(v);
-        if (avformat_open_input(&v->format, path, nullptr, nullptr) < 0) {
+        if (const int code = avformat_open_input(&v->format, path, nullptr, nullptr); code < 0) {
             v->format = nullptr;
-            return cannot("");
+            return cannot(open_failure(path, code).c_str());
         }
-        if (avformat_find_stream_info(v->format, nullptr) < 0) return cannot("");
+        if (const int code = avformat_find_stream_info(v->format, nullptr); code < 0) {
+            return cannot(open_failure(path, code).c_str());
+        }
         const AVCodec *decoder = nullptr;
         v->stream = av_find_best_stream(v->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
         if (v->stream < 0 || !decoder) return cannot(": no video stream it can decode");
@@ -204,6 +227,7 @@ cvs_video *cvs_video_open(const char *path, int32_t decoder_threads, cvs_error *
         v->info.fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0;
         if (s->nb_frames > 0) {
             v->info.frame_count = s->nb_frames;
+            v->index_frames = s->nb_frames;
         } else if (v->format->duration > 0 && v->info.fps > 0) {
             v->info.frame_count = static_cast<int64_t>(std::floor(
                 static_cast<double>(v->format->duration) / AV_TIME_BASE * v->info.fps + 0.5));
@@ -221,6 +245,8 @@ cvs_video_info cvs_video_get_info(const cvs_video *video) {
     if (!video) return cvs_video_info{};
     cvs_video_info info = video->info;
     info.one_pass_grey = video->fast_grey != nullptr;
+    info.ended_early = video->ended && (video->read_error != 0 ||
+                                        (video->index_frames > 0 && video->index < video->index_frames));
     return info;
 }
 
@@ -233,6 +259,7 @@ cvs_status cvs_video_read(cvs_video *video, uint8_t *gray, uint8_t *bgr, size_t 
     }
     return guarded(error, [&] {
         const cvs_status status = video->next_picture(error);
+        if (status == CVS_END) video->ended = true;
         if (status != CVS_OK) return status;
         const AVFrame *p = video->picture;
         const int width = p->width, height = p->height;

@@ -10,7 +10,9 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .fileNotFound(let path): "no such file or folder: \(path)"
-        case .unreadableVideo(let path, _): "cannot read video \(path): not a video OpenCV can decode"
+        case .unreadableVideo(let path, let reason):
+            reason.hasPrefix("cannot read video") ? reason
+                : "cannot read video \(path): \(reason.isEmpty ? "not a video FFmpeg can read" : reason)"
         case .unreadableImage(let path, _): "cannot read image \(path): not an image OpenCV can decode"
         case .noImagesInFolder(let path): "no images (.jpg, .jpeg, .png, .bmp, .pgm, .ppm) in folder \(path)"
         case .decodeFailed(let path, let reason): "decoding \(path) failed: \(reason)"

@@ -15,6 +15,7 @@ public final class VideoFileSource: FrameSource {
     private var sequence = 0
     /// Packed BGR of the last frame read, when `keepsColor`.
     public private(set) var lastColorFrame: [UInt8] = []
+    public private(set) var endedEarly = false
 
     public init(path: String, keepsColor: Bool = false, decoderThreads: Int = 0) throws(CaptureError) {
         guard access(path, F_OK) == 0 else { throw .fileNotFound(path: path) }
@@ -62,6 +63,7 @@ public final class VideoFileSource: FrameSource {
             defer { sequence += 1 }
             return Frame(gray: gray, width: width, height: height, timeMs: timeMs, sequence: sequence)
         case CVS_END:
+            endedEarly = cvs_video_get_info(handle).ended_early != 0
             return nil
         default:
             throw .decodeFailed(path: name, reason: CVisionText.message(error))

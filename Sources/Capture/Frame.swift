@@ -54,4 +54,11 @@ public protocol FrameSource: AnyObject {
     var expectedFrameCount: Int? { get }
     /// The next frame, or nil when the source has ended.
     func nextFrame() throws(CaptureError) -> Frame?
+    /// Whether the source ended before its stream did (a video file cut short or damaged), once
+    /// `nextFrame` has returned nil.
+    var endedEarly: Bool { get }
+}
+
+extension FrameSource {
+    public var endedEarly: Bool { false }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Why an output could not be written; one line for people.
 public struct OutputError: Error, CustomStringConvertible, Sendable {
@@ -12,16 +13,26 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 /// A target that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is written in place:
 /// renaming over it would replace the device itself (for root, `-o /dev/null` would leave a plain file
 /// there).
-public final class OutputFile {
+///
+/// Every write is checked: the first that fails (a full disk, a closed pipe, a file-size limit) stops the
+/// writing, `hasFailed` says so at once (a long run can stop early), and `commit()` throws it.
+// @unchecked Sendable: one thread writes and then commits; other threads read only `hasFailed`, an Atomic.
+public final class OutputFile: @unchecked Sendable {
     public let path: String?
     private let temporaryPath: String?
     private let stream: UnsafeMutablePointer<FILE>
     private var committed = false
+    private var closed = false
+    private let failed = Atomic(false)
+    private var failure: OutputError?
 
     public init(path: String?) throws(OutputError) {
         self.path = path
         guard let path, path != "-" else {
-            stream = fdopen(dup(STDOUT_FILENO), "w")
+            guard let out = fdopen(dup(STDOUT_FILENO), "w") else {
+                throw OutputError(description: "cannot write standard output: \(String(cString: strerror(errno)))")
+            }
+            stream = out
             temporaryPath = nil
             return
         }
@@ -43,37 +54,41 @@ public final class OutputFile {
     }
 
     deinit {
-        if let temporaryPath, !committed {
-            fclose(stream)
-            unlink(temporaryPath)
-        } else if path != nil && temporaryPath == nil && !committed {
-            fclose(stream)
-        }
+        if !closed { fclose(stream) }
+        if let temporaryPath, !committed { unlink(temporaryPath) }
     }
+
+    /// What the output is called in a message.
+    private var name: String { path.flatMap { $0 == "-" ? nil : $0 } ?? "standard output" }
+
+    /// Whether a write has failed (readable from any thread).
+    public var hasFailed: Bool { failed.load(ordering: .relaxed) }
 
     public func write(line: String) {
-        fputs(line, stream)
-        fputc(0x0A, stream)
+        guard failure == nil else { return }
+        if fputs(line, stream) < 0 || fputc(0x0A, stream) < 0 { fail(errno) }
     }
 
-    /// Flushes and, for a file, moves it into place.
+    private func fail(_ code: Int32) {
+        guard failure == nil else { return }
+        failure = OutputError(description: "cannot write \(name): \(String(cString: strerror(code)))")
+        failed.store(true, ordering: .relaxed)
+    }
+
+    /// Flushes and closes the output and, for a file, moves it into place; throws the first write that
+    /// failed, or a failure to flush or close (the temporary file is then removed).
     public func commit() throws(OutputError) {
-        guard let path, let temporaryPath else {
-            fflush(stream)
-            if path != nil && !committed { // written in place: nothing to move
-                committed = true
-                fclose(stream)
-            }
-            return
-        }
+        guard !committed else { return }
         committed = true
-        let failed = fflush(stream) != 0 || ferror(stream) != 0
-        fclose(stream)
-        if failed || rename(temporaryPath, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw OutputError(description: "cannot write \(path): \(reason)")
+        if failure == nil && fflush(stream) != 0 { fail(errno) }
+        if failure == nil && ferror(stream) != 0 { fail(EIO) }
+        closed = true
+        if fclose(stream) != 0 { fail(errno) }
+        if let temporaryPath {
+            if failure == nil, let path, rename(temporaryPath, path) != 0 { fail(errno) }
+            if failure != nil { unlink(temporaryPath) }
         }
+        if let failure { throw failure }
     }
 }
 

@@ -24,6 +24,9 @@ public final class FaceModel {
     public init(path explicitPath: String? = nil) throws(ModelError) {
         let candidates = FaceModel.candidatePaths(explicit: explicitPath)
         guard let found = candidates.first(where: { access($0, R_OK) == 0 }) else {
+            if explicitPath == nil, let named = FaceModel.environmentPath {
+                throw ModelError(description: "landmark model not found at \(named) (from $GAZETOP_MODEL)")
+            }
             throw ModelError(description: "landmark model not found (tried \(candidates.joined(separator: ", "))); "
                 + "install libdlib-data or pass --model PATH")
         }
@@ -37,11 +40,17 @@ public final class FaceModel {
 
     deinit { cvs_face_model_destroy(handle) }
 
-    /// With an explicit path, only that path: a user who names a model must not silently get another.
+    /// `$GAZETOP_MODEL`, when set and not empty.
+    static var environmentPath: String? {
+        guard let env = getenv("GAZETOP_MODEL"), env.pointee != 0 else { return nil }
+        return String(cString: env)
+    }
+
+    /// With an explicit path, or one in `$GAZETOP_MODEL`, only that path: a user who names a model must
+    /// not silently get another.
     static func candidatePaths(explicit: String?) -> [String] {
-        if let explicit { return [explicit] }
+        if let named = explicit ?? environmentPath { return [named] }
         var paths: [String] = []
-        if let env = getenv("GAZETOP_MODEL"), env.pointee != 0 { paths.append(String(cString: env)) }
         paths.append("models/" + fileName)
         if let root = packageRoot() { paths.append(root + "/models/" + fileName) }
         paths.append(systemPath)

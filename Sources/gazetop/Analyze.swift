@@ -40,6 +40,8 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        // First: from here on a signal stops the run between frames, and no partial output is left.
+        let interrupt = InterruptFlag()
         try failing {
             // Open every input first: a typo in the third file should not cost the first two's work.
             var sources: [FrameSource] = []
@@ -51,8 +53,8 @@ struct Analyze: ParsableCommand {
             let out: OutputFile
             do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
             if format == .csv { out.write(line: (sources.count > 1 ? "source," : "") + RecordEncoding.csvHeader) }
-            let interrupt = InterruptFlag()
             let showProgress = isatty(STDERR_FILENO) == 1
+            var cutShort: [String] = []
             for source in sources {
                 let label = sources.count > 1 ? source.name : nil
                 let stats: SessionStats
@@ -63,16 +65,23 @@ struct Analyze: ParsableCommand {
                         case .csv: out.write(line: (label.map { RecordEncoding.csvField($0) + "," } ?? "") + RecordEncoding.csv(record))
                         }
                     }, onProgress: showProgress ? { ProgressLine.show($0, name: source.name) } : nil,
-                    shouldStop: { interrupt.raised })
+                    shouldStop: { interrupt.raised || out.hasFailed })
                 } catch {
                     if showProgress { ProgressLine.clear() }
                     throw CommandFailure(.input, "\(error)")
                 }
                 if showProgress { ProgressLine.clear() }
-                if interrupt.raised { throw CommandFailure(.input, "interrupted; nothing written") }
+                if let signal = interrupt.stoppedBy { throw CommandFailure(interruptedBy: signal) }
+                if out.hasFailed { break } // the commit says why
                 if summary { StandardError.write(SummaryText.lines(for: stats, name: source.name) + "\n") }
+                if source.endedEarly {
+                    let of = source.expectedFrameCount.map { " of \($0)" } ?? ""
+                    cutShort.append("\(source.name) ended early, after \(stats.frames)\(of) frames (the file is cut short or damaged)")
+                }
             }
             do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }
+            // The records of what could be read are kept, and the status says they are not the whole video.
+            if !cutShort.isEmpty { throw CommandFailure(.inputCutShort, cutShort.joined(separator: "; ")) }
         }
     }
 }

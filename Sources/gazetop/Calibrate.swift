@@ -67,6 +67,9 @@ struct Calibrate: ParsableCommand {
         let fullScreen = screenOptions.fullScreen && input == nil
         // No UTF-8 without --ascii: said before anything starts (exit 13, as the monitor).
         if fullScreen { try TerminalCheck.requireUTF8(unlessASCII: screenOptions.ascii) }
+        // Where the fit goes is checked before the session: a bad path must not cost the person 20 s.
+        let path = output ?? StatePaths.calibrationFile
+        try AtomicFile.requireWritable(path, createFolder: output == nil)
         let model = try modelOptions.load()
         let config = GazeConfig()
         let display = TaskDisplay(raw: true)
@@ -108,8 +111,7 @@ struct Calibrate: ParsableCommand {
             outcome = run.task.outcome!
         }
         guard case .success(let fit)? = outcome.fit else { return false }
-        let path = output ?? StatePaths.calibrationFile
-        try CalibrationFile(fit, camera: identity).save(path)
+        try CalibrationFile(fit, camera: identity).save(path, createFolder: output == nil)
         StandardError.write("gazetop: calibration saved to \(path) (error \(RecordEncoding.num(fit.rmsErrorDeg, 1)) degrees over \(fit.frames) frames)\n")
         return true
     }

@@ -17,6 +17,9 @@ struct CommandFailure: Error, CustomStringConvertible {
         case cameraUnplugged = 11    // the camera went away mid-run
         case cameraTimeout = 12      // no frame within the timeout
         case terminal = 13           // the terminal cannot show the dashboard (no UTF-8 without --ascii, curses failed)
+        case inputCutShort = 14      // a video ended before its stream did (cut short or damaged); its frames' records were written
+        case interrupted = 130       // stopped by SIGINT (Ctrl-C) before it was done: 128 + 2, as shells report it
+        case terminated = 143        // stopped by SIGTERM: 128 + 15
     }
 
     let kind: Kind
@@ -25,6 +28,11 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ kind: Kind, _ description: String) {
         self.kind = kind
         self.description = description
+    }
+
+    /// A run stopped by `signal` before it was done: nothing was written.
+    init(interruptedBy signal: Int32) {
+        self.init(signal == SIGTERM ? .terminated : .interrupted, "interrupted; nothing written")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Monitor
 
 @main
@@ -18,9 +19,16 @@ struct Gazetop: ParsableCommand {
     /// one line and exit status 2 (a kiosk script reads 0 pass, 1 fail, 2 anything else).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // Past a file-size limit (`ulimit -f`) a write fails with EFBIG, which is checked and reported,
+        // instead of the signal killing the process mid-line.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            if let reason = StandardOutput.flushFailure() {
+                StandardError.write("gazetop: cannot write standard output: \(reason)\n")
+                exit(withError: ExitCode(arguments.first == "challenge" ? 2 : CommandFailure.Kind.output.rawValue))
+            }
         } catch {
             let code = exitCode(for: error)
             if arguments.first == "challenge", code == .validationFailure {

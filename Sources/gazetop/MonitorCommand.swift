@@ -103,7 +103,7 @@ struct Monitor: ParsableCommand {
                                          recorder.recorder.add(r)
                                      },
                                      onEvent: { StandardError.write("gazetop: \($0)\n") },
-                                     shouldStop: { interrupt.raised })
+                                     shouldStop: { interrupt.raised || out.hasFailed })
         } catch {
             throw CommandFailure(error)
         }

@@ -17,16 +17,41 @@ enum StatePaths {
     static var ledgerFile: String { folder("XDG_STATE_HOME", fallback: ".local/state") + "/challenge.json" }
 }
 
-/// Writes a file whole or not at all: a temporary file beside it, renamed over it. Creates the folder.
+/// Writes a file whole or not at all: a temporary file beside it, renamed over it. Creates the folder of
+/// gazetop's own files (`createFolder`), not of a path the user named.
 enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws(CommandFailure) {
+    static func write(_ data: Data, to path: String, createFolder: Bool = true) throws(CommandFailure) {
         let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if createFolder {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            }
             try data.write(to: url, options: .atomic)
         } catch {
             throw CommandFailure(.output, "cannot write \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// Fails now, not after a run's work, if `write` could not put a file at `path`: a temporary file is
+    /// made beside it and removed (the folder made first with `createFolder`).
+    static func requireWritable(_ path: String, createFolder: Bool) throws(CommandFailure) {
+        let url = URL(fileURLWithPath: path)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CommandFailure(.output, "cannot write \(path): it is a folder")
+        }
+        if createFolder {
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure(.output, "cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+        let probe = url.deletingLastPathComponent().appendingPathComponent(".gazetop-probe-\(getpid())").path
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw CommandFailure(.output, "cannot write \(path): \(String(cString: strerror(errno)))") }
+        close(fd)
+        unlink(probe)
     }
 }
 
@@ -101,12 +126,12 @@ struct CalibrationFile: Codable {
         }
     }
 
-    func save(_ path: String) throws(CommandFailure) {
+    func save(_ path: String, createFolder: Bool = true) throws(CommandFailure) {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(self) else { throw CommandFailure(.output, "cannot encode the calibration") }
-        try AtomicFile.write(data + Data("\n".utf8), to: path)
+        try AtomicFile.write(data + Data("\n".utf8), to: path, createFolder: createFolder)
     }
 }
 

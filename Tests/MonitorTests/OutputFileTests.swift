@@ -52,4 +52,24 @@ import Testing
         #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "still a FIFO")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["pipe"])
     }
+
+    /// /dev/full fails every write with ENOSPC, as a full disk does: never a success.
+    @Test func aFullDiskIsAnErrorAtCommit() throws {
+        let out = try OutputFile(path: "/dev/full")
+        out.write(line: "one short line, still in the buffer")
+        #expect(!out.hasFailed)
+        #expect(throws: OutputError.self) { try out.commit() }
+    }
+
+    @Test func aFullDiskIsSeenAsSoonAsTheBufferIsFlushed() throws {
+        let out = try OutputFile(path: "/dev/full")
+        for _ in 0..<1000 { out.write(line: String(repeating: "x", count: 99)) } // 100 kB, many buffers
+        #expect(out.hasFailed, "a long run can stop at once")
+        do {
+            try out.commit()
+            Issue.record("the commit succeeded")
+        } catch {
+            #expect(error.description == "cannot write /dev/full: No space left on device")
+        }
+    }
 }

@@ -153,4 +153,27 @@ import Testing
         let usage = try run(["calibrate", "--input", Self.clip], scratch)
         #expect(usage.status == 64 && usage.stderr.contains("--output"))
     }
+
+    /// Where calibrate saves is checked before anything else, as challenge's --result is: a bad path must
+    /// not cost the person the session. (The camera here does not exist: checked after the session, or
+    /// after opening the camera, the run would fail on the camera instead.)
+    @Test func calibrateChecksWhereItSavesFirst() throws {
+        let scratch = try Self.scratch()
+        defer { scratch.remove() }
+        let r = try run(["calibrate", "--device", scratch.path("no-such-camera"), "--output", scratch.path("no/such/folder/c.json")],
+                        scratch)
+        expectOneLine(r, status: 5, containing: "cannot write \(scratch.path("no/such/folder/c.json"))")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("no")), "a folder the user did not ask for was made")
+    }
+
+    /// A result that cannot be written (ENOSPC: /dev/full, as on a full disk) is an error, not a pass or a fail.
+    @Test(.enabled(if: ChallengeCommandTests.haveClip, "needs ../shared/data"))
+    func aResultOnAFullDiskIsAnError() throws {
+        let scratch = try Self.scratch()
+        defer { scratch.remove() }
+        let r = try run(["challenge", "--input", Self.clip, "--sequence", "1,2", "--area-duration", "1", "--result", "/dev/full"],
+                        scratch)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.hasSuffix("gazetop: cannot write /dev/full: No space left on device\n"), "\(r.stderr)")
+    }
 }

@@ -56,19 +56,28 @@ struct DashboardEndToEndTests {
             return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         }
 
-        func screen() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
+        /// The pane's text. `joined`: a line the terminal wrapped (a message holding a long path, in a
+        /// checkout of any depth) reads as the one line it was printed as.
+        func screen(joined: Bool = false) throws -> String {
+            try run(["capture-pane", "-p"] + (joined ? ["-J"] : []) + ["-t", session])
+        }
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
         func state() throws -> String {
             try run(["display-message", "-p", "-t", session, "#{alternate_on} #{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
-        /// Polls the screen until `condition` holds; the last screen either way.
-        func waitFor(_ what: String, seconds: Double = 20, _ condition: (String) -> Bool) throws -> String {
-            let deadline = Date().addingTimeInterval(seconds)
-            var text = try screen()
+        /// How many times longer than on a quiet machine a wait may take: the tests run on 2 cores that
+        /// other builds share (CI, a team), and a wait that is met early costs nothing.
+        static let loadAllowance = 6.0
+
+        /// Polls the screen until `condition` holds; the last screen either way. `seconds` is what a quiet
+        /// machine needs; the wait allows `loadAllowance` times that.
+        func waitFor(_ what: String, seconds: Double = 20, joined: Bool = false, _ condition: (String) -> Bool) throws -> String {
+            let deadline = Date().addingTimeInterval(seconds * Self.loadAllowance)
+            var text = try screen(joined: joined)
             while !condition(text) && Date() < deadline {
                 Thread.sleep(forTimeInterval: 0.1)
-                text = try screen()
+                text = try screen(joined: joined)
             }
             if !condition(text) { Issue.record("timed out waiting for \(what); the screen:\n\(text)") }
             return text

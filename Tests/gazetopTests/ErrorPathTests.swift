@@ -17,7 +17,9 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], timeoutSeconds: Double = 120, environment extra: [String: String] = [:]) throws -> Run {
+    /// - Parameter stdoutTo: a file standard output goes to instead of a pipe (its `Run.stdout` is empty).
+    static func run(_ arguments: [String], timeoutSeconds: Double = 120, environment extra: [String: String] = [:],
+                    stdoutTo: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -26,7 +28,13 @@ import Testing
         environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        if let stdoutTo {
+            guard let file = FileHandle(forWritingAtPath: stdoutTo) else { throw CocoaError(.fileWriteNoPermission) }
+            process.standardOutput = file
+            try? out.fileHandleForWriting.close()
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
@@ -63,6 +71,7 @@ import Testing
 
     enum Case: String, CaseIterable, CustomTestStringConvertible {
         case missingFile, textFileNamedMp4, emptyFolder, missingModel, corruptModel, unwritableOutput, corruptImageMidway
+        case missingModelInEnvironment, outputOnAFullDisk, standardOutputOnAFullDisk
 
         var testDescription: String { rawValue }
 
@@ -70,10 +79,18 @@ import Testing
         var status: Int32 {
             switch self {
             case .missingFile, .textFileNamedMp4, .emptyFolder, .corruptImageMidway: 3
-            case .missingModel, .corruptModel: 4
-            case .unwritableOutput: 5
+            case .missingModel, .corruptModel, .missingModelInEnvironment: 4
+            case .unwritableOutput, .outputOnAFullDisk, .standardOutputOnAFullDisk: 5
             }
         }
+
+        /// The environment gazetop runs with, beyond the test's own (without `GAZETOP_MODEL`).
+        func environment(in folder: URL) -> [String: String] {
+            self == .missingModelInEnvironment ? ["GAZETOP_MODEL": folder.appendingPathComponent("missing.dat").path] : [:]
+        }
+
+        /// Where standard output goes, when not to the test's pipe: /dev/full fails every write with ENOSPC.
+        var stdoutTo: String? { self == .standardOutputOnAFullDisk ? "/dev/full" : nil }
 
         /// Sets the case up in `folder` and returns gazetop's arguments, writing records to `output`.
         func arguments(in folder: URL, output: String) throws -> [String] {
@@ -108,6 +125,13 @@ import Testing
                 try ErrorPathTests.pgm().write(to: frames.appendingPathComponent("a.pgm"))
                 try Data("not a picture".utf8).write(to: frames.appendingPathComponent("b.jpg"))
                 return ["analyze", frames.path, "-o", output]
+            case .missingModelInEnvironment:
+                // A model the user named is the one used or none: not another found further down the list.
+                return ["analyze", try writeImage(), "-o", output]
+            case .outputOnAFullDisk:
+                return ["analyze", try writeImage(), "-o", "/dev/full"]
+            case .standardOutputOnAFullDisk:
+                return ["analyze", try writeImage()]
             }
         }
     }
@@ -126,7 +150,7 @@ import Testing
         let arguments = try c.arguments(in: folder, output: output)
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
 
-        let run = try Self.run(arguments)
+        let run = try Self.run(arguments, environment: c.environment(in: folder), stdoutTo: c.stdoutTo)
 
         #expect(run.status != 0, "\(c): exit status 0")
         #expect(run.status == c.status, "\(c): exit status \(run.status), expected \(c.status); stderr: \(run.stderr)")
@@ -137,5 +161,80 @@ import Testing
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
         #expect(after == before, "\(c): left behind \(after.subtracting(before).sorted())")
         print("\(c): status \(run.status), \(run.stderr.trimmingCharacters(in: .newlines))")
+    }
+
+    /// Ctrl-C (SIGINT) or SIGTERM during `analyze -o FILE`: the status shells expect of a run a signal
+    /// stopped (128 + the signal), one line, and no file, partial or temporary.
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func aSignalStopsARunWithItsOwnStatusAndNoFile(signal: Int32, status: Int32) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "no gazetop at \(Self.executable)")
+        let clip = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/videos/video00.mp4").path
+        guard FileManager.default.isReadableFile(atPath: clip) else {
+            print("skipped: \(clip) missing (../shared/data)")
+            return
+        }
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["analyze", clip, "-o", folder.appendingPathComponent("out.jsonl").path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The temporary output appears once the run is under way (after the signals are caught), well
+        // before its 433 frames are done.
+        var started = false
+        let deadline = Date().addingTimeInterval(120) // a generous bound: model loading on a loaded machine
+        while !started && Date() < deadline {
+            started = (try FileManager.default.contentsOfDirectory(atPath: folder.path)).contains { $0.hasPrefix("out.jsonl.tmp") }
+            if !started { usleep(10_000) }
+        }
+        #expect(started, "the run never began writing")
+        kill(process.processIdentifier, signal)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == status,
+                "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal")); \(stderr)")
+        #expect(stderr == "gazetop: interrupted; nothing written\n", "stderr \(stderr.debugDescription)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "a file was left behind")
+    }
+
+    /// A video cut short (half its bytes, as an interrupted download leaves it) is not passed off as whole:
+    /// the records of the frames it has are written, and one line and exit 14 say it ended early. One cut
+    /// before its index (an MP4 whose moov box comes last) cannot be read at all, and is named as such.
+    @Test func aVideoCutShortSaysSo() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "no gazetop at \(Self.executable)")
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data")
+        let whole = data.appendingPathComponent("videos/video00.mp4"), indexLast = data.appendingPathComponent("zju-eyeblink/2_000001M_FNN.mp4")
+        guard FileManager.default.isReadableFile(atPath: whole.path), FileManager.default.isReadableFile(atPath: indexLast.path) else {
+            print("skipped: ../shared/data missing")
+            return
+        }
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func half(_ url: URL) throws -> String {
+            let bytes = try Data(contentsOf: url)
+            let cut = folder.appendingPathComponent("half-" + url.lastPathComponent)
+            try bytes.prefix(bytes.count / 2).write(to: cut)
+            return cut.path
+        }
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let cut = try half(whole)
+        let run = try Self.run(["analyze", cut, "-o", output])
+        #expect(run.status == 14, "status \(run.status); \(run.stderr)")
+        #expect(run.stderr.hasPrefix("gazetop: \(cut) ended early, after ") && run.stderr.hasSuffix(" frames (the file is cut short or damaged)\n")
+                && run.stderr.split(separator: "\n").count == 1, "\(run.stderr.debugDescription)")
+        let records = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(records.count > 100 && records.count < 433, "\(records.count) records of video00's 433 frames")
+        #expect(run.stderr.contains("after \(records.count) of 433 frames"), "\(run.stderr)")
+
+        let unindexed = try half(indexLast)
+        let refused = try Self.run(["analyze", unindexed, "-o", output])
+        #expect(refused.status == 3, "status \(refused.status); \(refused.stderr)")
+        #expect(refused.stderr == "gazetop: cannot read video \(unindexed): an MP4/MOV file whose index (its moov box) is missing: cut short, or still being written\n",
+                "\(refused.stderr.debugDescription)")
     }
 }

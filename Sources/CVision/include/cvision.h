@@ -138,6 +138,9 @@ typedef struct cvs_video_info {
     double fps;            ///< the container's nominal rate; 0 when it does not say
     int64_t frame_count;   ///< the container's frame count; 0 when it does not say
     int32_t one_pass_grey; ///< 1 once frames are made grey in one pass (the same bytes; see video.cpp)
+    int32_t ended_early;   ///< 1 once cvs_video_read returned CVS_END before the stream's end: the file
+                           ///< stopped with a read error, or gave fewer frames than its index lists
+                           ///< (a file cut short, or damaged)
 } cvs_video_info;
 
 /// Opens a video file with FFmpeg's libraries. CVS_ERR_OPEN if it is missing or not a video.
