@@ -47,10 +47,13 @@ public struct HonestPersonModel: Sendable, Equatable {
     /// The person's eye gains, as a factor of the generic ones (`GazeEstimateConfig`): eyes differ in size
     /// and the pupil finder's response differs between faces. An assumption, not a measurement.
     public var eyeGainFactor = 0.7...1.4
-    /// Share of a gaze change the head makes (people turn their head a little for targets 15-30 degrees
-    /// away). An assumption, not a measurement.
-    public var headShareRight = 0.0...0.3
-    public var headShareUp = 0.0...0.2
+    /// Share of a gaze change the head makes, drawn per person. Freedman & Sparks (1997, J Neurophysiol
+    /// 77:2328): no head contribution to horizontal gaze shifts under 20 degrees with the eyes centred, a
+    /// growing one beyond 25, and less head the more vertical the shift; for a near task within 14 degrees
+    /// the eyes did 56-79% of the shift (so the head up to 44%). The grid's shifts are 8-27 degrees: the
+    /// head makes a minority, up to 0.44 across and 0.3 down.
+    public var headShareRight = 0.0...0.44
+    public var headShareUp = 0.0...0.3
 
     public init() {}
 }
@@ -59,8 +62,9 @@ public struct HonestPersonModel: Sendable, Equatable {
 /// where they exist. Each frame is a frame of a real ZJU clip as the real pipeline saw it (face, blinks,
 /// motion, light, and its gaze features' deviation from the clip's own median: the measured frame-to-frame
 /// noise, drift and head movement of a real person), with the eye and head turn needed to look where the
-/// simulated person looks added to the person's neutral features (a real clip's median). Clips are
-/// spliced end to end when a session runs longer than one.
+/// simulated person looks added to the person's neutral features (a real clip's median). A clip starts
+/// again from its first frame when a session runs longer than it (one person, one face: the landmarks'
+/// shape, which the planar-motion and blink-profile checks read, stays that person's).
 ///
 /// The ZJU files repeat a frame wherever the original recording dropped one; a camera's sensor noise makes
 /// every real frame differ, so tracks give each frame its own digest.
@@ -123,8 +127,7 @@ public struct HonestTracks: Sendable {
         while !task.isFinished, Double(i) * frameMs <= maxSeconds * 1000 {
             let t = Double(i) * frameMs
             if frame >= traces[clip].frames.count {
-                // Splice on: the next clip, from its start; blinks keep counting.
-                clip = Int.random(in: 0..<traces.count, using: &rng)
+                // The same clip again, from its start; blinks keep counting.
                 frame = 0
                 previousCount = traces[clip].frames[0].blinkCount
             }

@@ -111,7 +111,8 @@ final class MonitorTasks {
         guard !shouldStop() else { return "liveness challenge: the stream has ended" }
         var rng = SystemRandomNumberGenerator()
         let cells = ChallengeSequence.random(count: config.challenge.areaCount, grid: ScreenGrid(config: config.screen), using: &rng)
-        let task = run(ChallengeSession(sequence: cells, calibration: calibration, config: config))
+        let plan = CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng)
+        let task = run(ChallengeSession(sequence: cells, calibration: calibration, plan: plan, config: config))
         return "liveness challenge: " + (task.outcome?.headline ?? "stopped")
     }
 
