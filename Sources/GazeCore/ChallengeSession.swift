@@ -189,7 +189,7 @@ public struct ChallengeSession: Sendable {
     public init(sequence: [Int], calibration: GazeCalibration?, plan: CalibrationPlan? = nil, config: GazeConfig = GazeConfig()) {
         self.config = config
         self.plan = plan ?? .fixed(config.challenge)
-        eyeWork = EyeWorkTally(config: config.liveness.eyeWork, gains: config.gaze)
+        eyeWork = EyeWorkTally(config: config.liveness.eyeWork, eye: config.gaze.eye)
         self.sequence = sequence
         grid = ScreenGrid(config: config.screen)
         saved = calibration

@@ -5,11 +5,11 @@ public enum EyeInHead {
     /// (`EyeObservation.pupilOffset`); the gaze model will replace this reading.
     public static func offset(_ f: GazeFeatures) -> Point { f.pupilOffset }
 
-    /// The eyes' turn from `neutral` to `offset` in degrees, through the generic eyeball gains (the image's
-    /// right is the person's left: both axes flip, as in `GazeEstimator`).
-    public static func turn(from neutral: Point, to offset: Point, gains: GazeEstimateConfig) -> GazeAngles {
-        GazeAngles(rightDeg: -(offset.x - neutral.x) * gains.eyeYawDegPerOffset,
-                   upDeg: -(offset.y - neutral.y) * gains.eyePitchDegPerOffset)
+    /// The eyes' turn from `neutral` to `offset` in degrees, through the generic eye model
+    /// (`EyeModel.eyeInHead`: the image's right is the person's left, as in `GazeEstimator`).
+    public static func turn(from neutral: Point, to offset: Point, eye: EyeModel) -> GazeAngles {
+        let from = eye.eyeInHead(pupilOffset: neutral), to = eye.eyeInHead(pupilOffset: offset)
+        return GazeAngles(rightDeg: to.rightDeg - from.rightDeg, upDeg: to.upDeg - from.upDeg)
     }
 }
 
@@ -20,14 +20,14 @@ public enum EyeInHead {
 /// turned and slid keeps its eyes fixed in the head.
 public struct EyeWorkTally: Sendable {
     public let config: EyeWorkConfig
-    public let gains: GazeEstimateConfig
+    public let eye: EyeModel
     /// The camera look's eye-in-head offset (the neutral), once known.
     public private(set) var neutral: Point?
     private var targets: [(direction: GazeAngles, offsets: [Point])] = []
 
-    public init(config: EyeWorkConfig = EyeWorkConfig(), gains: GazeEstimateConfig = GazeEstimateConfig()) {
+    public init(config: EyeWorkConfig = EyeWorkConfig(), eye: EyeModel = EyeModel()) {
         self.config = config
-        self.gains = gains
+        self.eye = eye
     }
 
     /// Sets the neutral from the camera look's features (their per-axis median).
@@ -54,7 +54,7 @@ public struct EyeWorkTally: Sendable {
             let size = t.direction.offAxisDeg
             guard size >= config.minTargetDeg, !t.offsets.isEmpty else { return nil }
             let median = Point(x: Self.median(t.offsets.map(\.x)), y: Self.median(t.offsets.map(\.y)))
-            let turn = EyeInHead.turn(from: neutral, to: median, gains: gains)
+            let turn = EyeInHead.turn(from: neutral, to: median, eye: eye)
             return (turn.rightDeg * t.direction.rightDeg + turn.upDeg * t.direction.upDeg) / (size * size)
         }
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc // asin, tan, cos: libm only
+import Glibc // asin, sin, tan, cos: libm only
 #endif
 
 /// The eye as a ball turning about its centre, seen between its corners: where the person looks follows
@@ -61,6 +61,14 @@ public struct EyeModel: Sendable, Equatable {
     /// by `depth * sin(y)` over the radius: a degree or two.)
     public func eyeInHead(pupilOffset p: Point) -> GazeAngles {
         angles(dx: p.x - centreX, y: p.y, yawDeg: 0)
+    }
+
+    /// The pupil offset at which `gaze(pupilOffset:headYawDeg:)` reads `g`: its inverse (angles within
+    /// 90 degrees), for simulations and tests that need the features of a known look.
+    public func pupilOffset(gaze g: GazeAngles, headYawDeg yaw: Double) -> Point {
+        let c = cos(yaw * .pi / 180)
+        return Point(x: centreX + headShift(yawDeg: yaw) - 2 * pupilRadius * sin(g.rightDeg * .pi / 180) / c,
+                     y: (centreY - pupilRadius * sin(g.upDeg * .pi / 180)) / c)
     }
 
     /// The eyeball centre's horizontal shift for a head turned by `yawDeg` (positive: the face turns to

@@ -55,12 +55,12 @@ import Testing
 
     // MARK: The eyes must do the work
 
-    static let gains = GazeEstimateConfig()
-
-    /// Eye-in-head offsets for an eye turn `g` (generic gains, `factor` times the generic eyeball gain).
+    /// Eye-in-head offsets for an eye turn `g` (the generic eye model; `factor` times its gain: an eyeball
+    /// whose radius is the generic one over `factor`).
     static func features(eyeTurn g: GazeAngles, factor: Double = 1) -> GazeFeatures {
-        GazeFeatures(pupilOffset: Point(x: -g.rightDeg / (gains.eyeYawDegPerOffset * factor), y: -g.upDeg / (gains.eyePitchDegPerOffset * factor)),
-                     headPose: HeadPose(yaw: 0, pitch: 0, roll: 0))
+        var eye = EyeModel()
+        eye.pupilRadius /= factor
+        return GazeFeatures(pupilOffset: eye.pupilOffset(gaze: g, headYawDeg: 0), headPose: HeadPose(yaw: 0, pitch: 0, roll: 0))
     }
 
     static func eyeWork(_ targets: [GazeAngles], eyes: (GazeAngles) -> GazeFeatures) -> EyeWorkTally {
