@@ -19,6 +19,11 @@ constexpr int kWidth = 56, kHeight = 44;
 constexpr float kIrisRadius = 0.23f;
 // The ring around the disc whose mean is the reference (sclera and skin), in eye widths.
 constexpr float kRingWidth = 0.12f;
+// How far from the corners' midpoint the iris centre is looked for, in eye widths: an eye turns at most
+// about 45 degrees in the head (the oculomotor range is about 50, and people turn the head beyond 20-30),
+// which puts the iris centre 0.36 * sin(45) = 0.25 eye widths off (see GazeCore's EyeModel). Beyond that
+// the darkest disc is a corner's shadow or a spectacle frame's rim, not an iris.
+constexpr float kMaxIrisOffset = 0.26f;
 // The darkest share of the opening's pixels that the vertical centroid weighs.
 constexpr float kDarkShare = 0.3f;
 
@@ -120,18 +125,33 @@ cv::Point2f locate_iris(const cv::Mat &grey, const float *e) {
     const DiscSums dark_sums(darkness), inside_sums(inside);
     cv::Rect box = cv::boundingRect(polygon) & cv::Rect(0, 0, kWidth, kHeight);
     cv::Mat score(kHeight, kWidth, CV_64F, cv::Scalar(-1e9));
-    double best = -1e9;
-    cv::Point at(-1, -1);
+    // Scored one column beyond the reach on either side, so a disc at the reach's edge whose score still
+    // climbs outward (the dark edge beyond) is seen not to peak there.
+    const int reach_left = static_cast<int>(std::ceil((-kMaxIrisOffset - kLeft) * kUnit));
+    const int reach_right = static_cast<int>(std::floor((kMaxIrisOffset - kLeft) * kUnit));
+    const int from_x = std::max(box.x, reach_left - 1), to_x = std::min(box.x + box.width, reach_right + 2);
     for (int y = box.y; y < box.y + box.height; ++y) {
-        for (int x = box.x; x < box.x + box.width; ++x) {
+        for (int x = from_x; x < to_x; ++x) {
             const double n_in = inside_sums.disc(x, y, iris), s_in = dark_sums.disc(x, y, iris);
             const double n_ring = inside_sums.disc(x, y, outer) - n_in, s_ring = dark_sums.disc(x, y, outer) - s_in;
             if (n_in <= 0.3 * iris_area || n_ring <= 0.1 * ring_area) continue;
-            const double s = s_in / n_in - s_ring / n_ring;
-            score.at<double>(y, x) = s;
-            if (s > best) best = s, at = {x, y};
+            score.at<double>(y, x) = s_in / n_in - s_ring / n_ring;
         }
     }
+    // The best disc that peaks across (no better one beside it) within the reach; failing that, the best
+    // within the reach.
+    double best = -1e9, best_any = -1e9;
+    cv::Point at(-1, -1), at_any(-1, -1);
+    for (int y = box.y; y < box.y + box.height; ++y) {
+        for (int x = std::max(from_x, reach_left); x < std::min(to_x, reach_right + 1); ++x) {
+            const double s = score.at<double>(y, x);
+            if (s <= -1e9) continue;
+            if (s > best_any) best_any = s, at_any = {x, y};
+            const bool peaks = (x == 0 || score.at<double>(y, x - 1) <= s) && (x == kWidth - 1 || score.at<double>(y, x + 1) <= s);
+            if (peaks && s > best) best = s, at = {x, y};
+        }
+    }
+    if (at.x < 0) at = at_any, best = best_any;
     if (at.x < 0) return centre;
     float u = static_cast<float>(at.x);
     if (at.x > 0 && at.x < kWidth - 1) {

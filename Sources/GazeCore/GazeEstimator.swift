@@ -30,8 +30,20 @@ public struct GazeFeatures: Hashable, Sendable {
 
     public init?(face: FaceObservation) {
         guard let pose = face.headPose else { return nil }
-        let l = face.leftEye.pupilOffset, r = face.rightEye.pupilOffset
-        self.init(pupilOffset: Point.midpoint(l, r), headPose: pose)
+        self.init(pupilOffset: Self.binocular(face.leftEye.pupilOffset, face.rightEye.pupilOffset), headPose: pose)
+    }
+
+    /// Two eyes whose irises sit this far apart across (in half widths: about 16 degrees of eye turn) do
+    /// not look at one point: the eyes turn together, and converging on a screen half a metre away turns
+    /// each by 3-4 degrees. One of them was misread (a spectacle frame's rim or a corner's shadow).
+    static let maxEyeDisagreementX = 0.2
+
+    /// The two eyes' pupil offsets as one: their mean, or where they disagree, the eye whose iris sits
+    /// nearer its opening's middle (a misread iris lands on a dark edge, where no iris looking at a
+    /// screen goes).
+    static func binocular(_ l: Point, _ r: Point) -> Point {
+        guard abs(l.x - r.x) > maxEyeDisagreementX else { return Point.midpoint(l, r) }
+        return abs(l.x) <= abs(r.x) ? l : r
     }
 }
 

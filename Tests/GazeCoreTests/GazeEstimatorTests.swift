@@ -32,13 +32,22 @@ import Testing
         }
         let landmarks = Landmarks(points: Array(repeating: Point(x: 0, y: 0), count: 68))
         var face = FaceObservation(box: Box(x: 0, y: 0, width: 100, height: 100), landmarks: landmarks,
-                                   leftEye: eye(x: 60, pupilX: 15), rightEye: eye(x: 0, pupilX: 0),
+                                   leftEye: eye(x: 60, pupilX: 2.25), rightEye: eye(x: 0, pupilX: 0),
                                    headPose: HeadPose(yaw: 1, pitch: 2, roll: 3))
         let f = try #require(GazeFeatures(face: face))
-        #expect(f.pupilOffset == Point(x: 0.5, y: 0))
+        #expect(abs(f.pupilOffset.x - 0.075) < 1e-12 && f.pupilOffset.y == 0)
         #expect(f.headPose == HeadPose(yaw: 1, pitch: 2, roll: 3))
         face.headPose = nil
         #expect(GazeFeatures(face: face) == nil)
+    }
+
+    @Test func eyesThatDisagreeGiveTheOneNearerItsMiddle() {
+        // 0.5 half widths apart: one iris was misread at an edge.
+        #expect(GazeFeatures.binocular(Point(x: -0.55, y: -0.02), Point(x: -0.05, y: -0.1)) == Point(x: -0.05, y: -0.1))
+        #expect(GazeFeatures.binocular(Point(x: 0.1, y: -0.1), Point(x: 0.6, y: 0)) == Point(x: 0.1, y: -0.1))
+        // Within 0.2 of each other (vergence, noise): the mean.
+        let mean = GazeFeatures.binocular(Point(x: 0.3, y: -0.1), Point(x: 0.15, y: -0.1))
+        #expect(abs(mean.x - 0.225) < 1e-12 && mean.y == -0.1)
     }
 
     @Test("gazeVector scales by fullScaleDeg and clamps", arguments: [
