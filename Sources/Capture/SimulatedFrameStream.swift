@@ -92,8 +92,14 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
         }
 
         let shared = Mutex(Shared())
-        let free = DispatchSemaphore(value: SimulatedFrameStream.aheadFrames)
+        /// Room for frames ahead. Made at 0 and signalled up: libdispatch traps when a semaphore is freed
+        /// below the value it was made with, as this one is when the stream goes with frames ahead.
+        let free = DispatchSemaphore(value: 0)
         let firstReady = DispatchSemaphore(value: 0)
+
+        init() {
+            for _ in 0..<SimulatedFrameStream.aheadFrames { free.signal() }
+        }
 
         func stop() {
             shared.withLock { $0.stopped = true }
