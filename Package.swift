@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "GazeCoreTests", dependencies: ["GazeCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
-        .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"], exclude: ["Reference"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),

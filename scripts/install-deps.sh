@@ -3,7 +3,7 @@
 # root). Quiet when everything is there already.
 set -euo pipefail
 packages=(libdlib-dev libdlib-data libopencv-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-          libv4l-dev libncursesw5-dev libblas-dev liblapack-dev pkg-config tmux python3)
+          libv4l-dev libncursesw5-dev libblas-dev liblapack-dev pkg-config tmux python3 python3-pip python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -440,6 +440,7 @@ cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height,
 
 struct cvs_picture {
     cv::Mat pixels;
+    cv::Mat colour; // empty unless loaded in colour
 };
 
 cvs_picture *cvs_picture_load_gray(const char *path, cvs_error *error) {
@@ -462,7 +463,35 @@ cvs_picture *cvs_picture_load_gray(const char *path, cvs_error *error) {
     return picture;
 }
 
+cvs_picture *cvs_picture_load_colour(const char *path, cvs_error *error) {
+    clear(error);
+    quiet_opencv();
+    cvs_picture *picture = nullptr;
+    guarded(error, [&] {
+        if (!path) {
+            fail(error, CVS_ERR_ARGUMENT, "no image path given");
+            return CVS_ERR_ARGUMENT;
+        }
+        cv::Mat decoded = cv::imread(path, cv::IMREAD_COLOR);
+        if (decoded.empty()) {
+            fail(error, CVS_ERR_OPEN, std::string("cannot read image ") + path);
+            return CVS_ERR_OPEN;
+        }
+        cv::Mat grey;
+        cv::cvtColor(decoded, grey, cv::COLOR_BGR2GRAY);
+        picture = new cvs_picture{grey, decoded};
+        return CVS_OK;
+    });
+    return picture;
+}
+
 void cvs_picture_destroy(cvs_picture *picture) { delete picture; }
+
+cvs_bgr_image cvs_picture_bgr_view(const cvs_picture *picture) {
+    if (!picture || picture->colour.empty()) return cvs_bgr_image{nullptr, 0, 0, 0};
+    const cv::Mat &m = picture->colour;
+    return cvs_bgr_image{m.data, m.cols, m.rows, static_cast<int32_t>(m.step[0])};
+}
 
 cvs_image cvs_picture_view(const cvs_picture *picture) {
     if (!picture) return cvs_image{nullptr, 0, 0, 0};

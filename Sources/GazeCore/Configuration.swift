@@ -10,6 +10,7 @@ public struct GazeConfig: Sendable, Equatable {
     public var challenge = ChallengeConfig()
     public var liveness = LivenessConfig()
     public var calibration = CalibrationConfig()
+    public var matching = MatchConfig()
 
     public init() {}
 }
@@ -301,6 +302,27 @@ public struct CalibrationConfig: Sendable, Equatable {
     public var maxResidualDeg = 15.0
     public var cameraToleranceDeg = 10.0
     public var maxGainFactor = 4.0
+
+    public init() {}
+}
+
+/// Face matching (`gazetop match`, enrolment, the challenge's identity check).
+public struct MatchConfig: Sendable, Equatable {
+    /// Two descriptors this close or closer are the same person. dlib's own cut, 0.6 (set on LFW's mostly
+    /// Western faces), matches 93% of the pairs of different people among the ZJU clips' ten Chinese
+    /// students; the closest such pair there is 0.345 apart (same-person pairs 0.16-0.42), so 0.34 keeps
+    /// false matches at 0 of 720 there at the cost of a true match rate of about 0.7 (README, evaluate --match).
+    public var threshold = 0.34
+    /// A video gives its descriptor from this many of its best frames (the surest single-face detections),
+    /// averaged...
+    public var bestFrames = 5
+    /// ...looked for among every this-many-th frame (a clip's neighbouring frames are nearly the same picture).
+    public var videoFrameStep = 5
+    /// A face narrower than this (pixels) gives too coarse a chip to be matched reliably.
+    public var minFaceWidth = 60.0
+    /// The detector's cut for a face to match: the tracker's (dlib's own 0 loses the ZJU clip filmed from
+    /// below, 27_000007M_UNN, in every sampled frame).
+    public var minDetectionScore = TrackingConfig().detectionMinScore
 
     public init() {}
 }

@@ -50,6 +50,9 @@ struct Bench: ParsableCommand {
     @Flag(name: .long, help: "Measure the dashboard's full redraw at 120x40 instead of files.")
     var ui = false
 
+    @Flag(name: .long, help: "Measure face matching: one face's descriptor on FILES (photos; default the shared faces-68 photos).")
+    var match = false
+
     @Option(name: .long, help: ArgumentHelp("With --ui: how many redraws to time.", valueName: "n"))
     var redraws = 3000
 
@@ -68,6 +71,7 @@ struct Bench: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup(title: "Face matching (with --match)") var matchOptions: MatchOptions
 
     func validate() throws {
         guard SimulatedCameraConfig.size(size) != nil else { throw ValidationError("--size wants WIDTHxHEIGHT, like 640x480") }
@@ -78,6 +82,9 @@ struct Bench: ParsableCommand {
         if ui && (live || files.count > 1 || peers != nil || json) {
             throw ValidationError("--ui measures drawing: it takes at most one file, and no --live, --peers or --json")
         }
+        if match && (live || ui || peers != nil) {
+            throw ValidationError("--match measures face descriptors: it takes no --live, --ui or --peers")
+        }
         guard redraws > 0 else { throw ValidationError("--redraws must be above 0") }
     }
 
@@ -85,6 +92,7 @@ struct Bench: ParsableCommand {
         try failing {
             if live { return try runLive() }
             if ui { return try runUI() }
+            if match { return try runMatch() }
             let paths = files.isEmpty ? SharedData.benchmarkFiles : files
             guard !paths.isEmpty else {
                 throw CommandFailure(.data, "no files given and no shared data found (../shared/data or $GAZETOP_DATA)")
@@ -211,4 +219,31 @@ struct Bench: ParsableCommand {
     private func ms(_ v: Double) -> String { String(format: "%.3f", v) }
     private func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "n/a" }
     private func cpu(_ msPerFrame: Double) -> String { String(format: "%.2f ms of CPU a frame", msPerFrame) }
+}
+
+extension Bench {
+    /// `bench --match`: one face's descriptor, timed on photos.
+    func runMatch() throws(CommandFailure) {
+        let photos = files.isEmpty
+            ? (SharedData.dataFolder.map { data in
+                ((try? FileManager.default.contentsOfDirectory(atPath: data + "/faces-68")) ?? [])
+                    .filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".png") }.sorted().map { data + "/faces-68/" + $0 }
+            } ?? [])
+            : files
+        guard !photos.isEmpty else { throw CommandFailure(.data, "no photos given and no shared data found") }
+        let result: MatchBenchmark.Result
+        do { result = try MatchBenchmark.run(photos: photos, reader: try matchOptions.reader()) } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure(.input, "\(error)")
+        }
+        let f = { (v: Double) in String(format: "%.1f", v) }
+        if json {
+            print("{\"faces\":\(result.faces),\"runs\":\(result.runs),\"descriptorMedianMs\":\(f(result.medianMs)),"
+                + "\"descriptorP99Ms\":\(f(result.p99Ms)),\"descriptorCpuMs\":\(f(result.cpuMsPerDescriptor))}")
+        } else {
+            print("face descriptor (5 landmarks, chip, network), \(result.faces) faces x \(result.runs / max(1, result.faces)) runs: "
+                + "median \(f(result.medianMs)) ms, p99 \(f(result.p99Ms)) ms, CPU \(f(result.cpuMsPerDescriptor)) ms a descriptor")
+        }
+    }
 }

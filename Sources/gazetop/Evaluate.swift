@@ -45,6 +45,14 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --challenge: seed of the random draws.", valueName: "n"))
     var seed: UInt64 = 1
 
+    @Flag(name: .long, help: "Measure face matching instead of blinks (DIR: clips of people, default the shared ZJU clips).")
+    var match = false
+
+    @Option(name: .customLong("different-people"), help: ArgumentHelp(
+        "With --match: a folder of photos whose faces are all different people (repeatable; default the shared "
+            + "faces-68 and faces folders).", valueName: "dir"))
+    var differentPeople: [String] = []
+
     @Flag(name: .long, help: "Print the scores as one JSON object.")
     var json = false
 
@@ -62,16 +70,19 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup(title: "Face matching (with --match)") var matchOptions: MatchOptions
 
     func validate() throws {
         guard irisWeight >= 0 else { throw ValidationError("--iris-weight must be 0 or more") }
-        guard challenge || folder != nil else { throw ValidationError("give the folder of annotated clips") }
+        guard !(challenge && match) else { throw ValidationError("give --challenge or --match, not both") }
+        guard challenge || match || folder != nil else { throw ValidationError("give the folder of annotated clips") }
         guard sequences >= 0, tracks >= 0 else { throw ValidationError("--sequences and --tracks must be 0 or more") }
     }
 
     func run() throws {
         try failing {
             if challenge { return try evaluateChallenge() }
+            if match { return try evaluateMatch() }
             guard let folder else { return }
             let clips: [AnnotatedClip]
             do { clips = try BlinkAnnotations.load(folder: folder) } catch { throw CommandFailure(.data, "\(error)") }

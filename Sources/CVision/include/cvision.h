@@ -18,7 +18,7 @@ typedef enum cvs_status {
     CVS_OK = 0,
     CVS_END = 1,            ///< a video has no more frames (not an error)
     CVS_ERR_ARGUMENT = 2,   ///< a caller mistake: null handle, bad size, buffer too small
-    CVS_ERR_MODEL = 3,      ///< the landmark model is missing, unreadable or not a 68-point model
+    CVS_ERR_MODEL = 3,      ///< a model file is missing, unreadable or not the expected kind of model
     CVS_ERR_OPEN = 4,       ///< a file is missing, unreadable or not a format FFmpeg (videos) or OpenCV (images) decodes
     CVS_ERR_DECODE = 5,     ///< a file opened but a frame in it could not be decoded
     CVS_ERR_INTERNAL = 6,   ///< dlib or OpenCV threw something unexpected
@@ -82,6 +82,36 @@ int32_t cvs_face_detector_run_near(cvs_face_detector *detector, cvs_image image,
 /// Fits the 68 landmarks (iBUG order) inside `box`; writes x0, y0, x1, y1, ... into `points_xy` (136 floats).
 cvs_status cvs_fit_landmarks(cvs_face_model *model, cvs_image image, cvs_rect box, float *points_xy,
                              cvs_error *error);
+
+/// A borrowed view of packed 8-bit colour pixels, 3 bytes a pixel in B, G, R order (as OpenCV and the
+/// video decoder give them), row-major; `stride` is bytes per row (>= 3 * width).
+typedef struct cvs_bgr_image {
+    const uint8_t *pixels;
+    int32_t width;
+    int32_t height;
+    int32_t stride;
+} cvs_bgr_image;
+
+// MARK: - Face descriptors: dlib's face-recognition ResNet
+
+/// Length of a face descriptor: two faces are the same person when the Euclidean distance between their
+/// descriptors is small (dlib's own cut is 0.6).
+#define CVS_DESCRIPTOR_LENGTH 128
+
+typedef struct cvs_face_encoder cvs_face_encoder;
+
+/// Loads dlib's 5-point landmark model (which aligns the face) and its face-recognition ResNet. Returns NULL
+/// with CVS_ERR_MODEL when either file is missing, corrupt, or not that kind of model.
+cvs_face_encoder *cvs_face_encoder_create(const char *shape_predictor_5_path, const char *network_path,
+                                          cvs_error *error);
+void cvs_face_encoder_destroy(cvs_face_encoder *encoder);
+
+/// The 128-number descriptor of the face in `box` (a detector's box), computed as dlib's own
+/// compute_face_descriptor does: the 5 landmarks fitted on the colour picture, the 150x150 face chip they
+/// align (padding 0.25), one pass of the network. Writes CVS_DESCRIPTOR_LENGTH floats into `descriptor`
+/// and, if `points_xy` is not NULL, the 5 landmarks (10 floats: x0, y0, ...).
+cvs_status cvs_face_descriptor(cvs_face_encoder *encoder, cvs_bgr_image image, cvs_rect box, float *descriptor,
+                               float *points_xy, cvs_error *error);
 
 // MARK: - Eyes: what the eye patch itself shows
 
@@ -161,8 +191,12 @@ typedef struct cvs_picture cvs_picture;
 /// Decodes an image file (JPEG, PNG, ...) to greyscale. CVS_ERR_OPEN if it is missing or not an image.
 cvs_picture *cvs_picture_load_gray(const char *path, cvs_error *error);
 void cvs_picture_destroy(cvs_picture *picture);
+/// Decodes an image file in colour, keeping its greyscale (OpenCV's conversion of those colours) beside it.
+cvs_picture *cvs_picture_load_colour(const char *path, cvs_error *error);
 /// The decoded pixels; valid until cvs_picture_destroy.
 cvs_image cvs_picture_view(const cvs_picture *picture);
+/// The colour pixels of a picture from cvs_picture_load_colour (pixels NULL for one loaded grey).
+cvs_bgr_image cvs_picture_bgr_view(const cvs_picture *picture);
 
 #ifdef __cplusplus
 }
