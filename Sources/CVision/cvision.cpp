@@ -3,6 +3,7 @@
 #include "cvision.h"
 #include "face_search.hpp"
 #include "guard.hpp"
+#include "iris_centre.hpp"
 #include "landmark_model.hpp"
 
 #include <algorithm>
@@ -354,8 +355,8 @@ cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure
         std::partial_sort(runs.begin(), runs.begin() + 3, runs.end(), std::greater<int>());
         const float tallest = (runs[0] + runs[1] + runs[2]) / 3.f;
 
-        // Pupil: darkness-weighted centroid inside the eye opening.
-        double weight = 0, wx = 0, wy = 0, dark_sum = 0;
+        // How dark the iris is: the dark pixels inside the eye opening.
+        double weight = 0, dark_sum = 0;
         int dark_count = 0;
         for (int y = 0; y < kPatchH; ++y) {
             const uint8_t *row = patch.ptr<uint8_t>(y);
@@ -363,14 +364,14 @@ cvs_status cvs_measure_eye(cvs_image image, const float *eye_xy, cvs_eye_measure
             for (int x = 0; x < kPatchW; ++x) {
                 if (!inside[x] || row[x] > threshold) continue;
                 const double w = threshold - row[x] + 1;
-                weight += w, wx += w * x, wy += w * y;
+                weight += w;
                 dark_sum += row[x], ++dark_count;
             }
         }
-        cv::Point2f pupil = frame.to_image(kPatchW * 0.5f, kPatchH * 0.5f);
+        // The pupil is the iris centre (cvs::locate_iris); the dark blob here gives the contrast only.
+        const cv::Point2f pupil = cvs::locate_iris(as_mat(image), eye_xy);
         float contrast = 0;
         if (weight > 0) {
-            pupil = frame.to_image(static_cast<float>(wx / weight), static_cast<float>(wy / weight));
             const float dark_mean = static_cast<float>(dark_sum / dark_count);
             contrast = median > 0 ? std::clamp((median - dark_mean) / median, 0.f, 1.f) : 0.f;
         }

@@ -16,6 +16,7 @@ public final class DashboardLoop {
         /// screen (on this thread) until it is done, with the monitor paused, and returns what the status
         /// line should say then. Nil where this build has none (the status line says so).
         public var calibrate: (() -> String)?
+        public var zero: (() -> String)?
         public var challenge: (() -> String)?
 
         public init() {}
@@ -56,7 +57,10 @@ public final class DashboardLoop {
     }
 
     /// Runs until quit, `shouldStop`, or (with `exitAtEnd`) the end of the stream.
-    public func run(exitAtEnd: Bool = false, shouldStop: () -> Bool) -> Ending {
+    /// - Parameter greeting: a first status line (e.g. the first run's advice), shown for twice the usual
+    ///   time.
+    public func run(exitAtEnd: Bool = false, greeting: String? = nil, shouldStop: () -> Bool) -> Ending {
+        if let greeting { message = (greeting, clock() + 2 * config.messageSeconds) }
         let frameMs = max(1, Int(1000 / config.refreshHz))
         while true {
             if shouldStop() { return .stopped }
@@ -111,6 +115,8 @@ public final class DashboardLoop {
             hooks.preview(showPreview)
         case .calibrate:
             if let calibrate = hooks.calibrate { say(whilePaused(calibrate)) } else { say("calibration: not available in this build yet") }
+        case .zero:
+            if let zero = hooks.zero { say(whilePaused(zero)) } else { say("personal zero: not available here") }
         case .challenge:
             if let challenge = hooks.challenge { say(whilePaused(challenge)) } else { say("liveness challenge: not available in this build yet") }
         case .toggleHelp:

@@ -11,6 +11,7 @@ enum HelpOverlay {
             ("space", "pause or resume: freezes the screen and the statistics"),
             ("r", "reset the statistics (blinks, eye contact, timeline)"),
             ("p", "camera preview: what gazetop sees, eyes marked"),
+            ("z", "zero: look into the camera for 2 s; gaze reads that look as the camera"),
             ("c", "calibrate: look at the camera, blink, then at six dots"),
             ("g", "liveness challenge: follow the lit cells with your eyes"),
             ("+ / -", "stricter / looser eye contact (cone now \(cone))"),

@@ -18,6 +18,8 @@ public enum UIAction: Equatable, Sendable {
     case resetStatistics
     case togglePreview
     case calibrate
+    /// The quick personal zero: look at the camera for about 2 s.
+    case zero
     case challenge
     case toggleHelp
     /// Narrower eye-contact cone (`+`) or wider (`-`).
@@ -36,6 +38,7 @@ public enum UIAction: Equatable, Sendable {
         case .character("p"), .character("P"): self = .togglePreview
         case .character("c"), .character("C"): self = .calibrate
         case .character("g"), .character("G"): self = .challenge
+        case .character("z"), .character("Z"): self = .zero
         case .character("?"), .character("h"), .function(1): self = .toggleHelp
         case .character("+"), .character("="): self = .stricter
         case .character("-"), .character("_"): self = .looser

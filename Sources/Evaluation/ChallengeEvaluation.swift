@@ -78,6 +78,7 @@ public struct HonestEvaluation: Sendable {
             var draw = SeededRandom(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
             let person = tracks.person(&draw)
             let sequence = ChallengeSequence.random(count: config.challenge.areaCount, grid: tracks.grid, using: &draw)
+            let plan = CalibrationPlan.random(grid: tracks.grid, config: config.challenge, using: &draw)
             for (v, calibration) in calibrations.enumerated() {
                 var saved: GazeCalibration?
                 switch calibration {
@@ -94,8 +95,9 @@ public struct HonestEvaluation: Sendable {
                 }
                 let trackSeed = draw.next()
                 var a = SeededRandom(seed: trackSeed), b = SeededRandom(seed: trackSeed)
-                let honest = tracks.run(ChallengeSession(sequence: sequence, calibration: saved, config: config), person: person, rng: &a)
-                let shifted = tracks.run(ChallengeSession(sequence: sequence, calibration: saved, config: config), person: person,
+                let honest = tracks.run(ChallengeSession(sequence: sequence, calibration: saved, plan: plan, config: config),
+                                        person: person, rng: &a)
+                let shifted = tracks.run(ChallengeSession(sequence: sequence, calibration: saved, plan: plan, config: config), person: person,
                                          shifted: true, rng: &b)
                 variants[v].trials.append(Trial(sequence: sequence, honest: honest.outcome!, shifted: shifted.outcome!))
             }
@@ -181,7 +183,9 @@ public struct AttackEvaluation {
         options.request = CaptureRequest(width: width, height: height, fps: 30)
         options.lossless = true
         let camera = V4L2Camera(path: spec, driver: device)
-        let run = try GazeTaskRunner.live(ChallengeSession(sequence: sequence, calibration: calibration, config: config),
+        var rng = SystemRandomNumberGenerator()
+        let plan = CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng)
+        let run = try GazeTaskRunner.live(ChallengeSession(sequence: sequence, calibration: calibration, plan: plan, config: config),
                                           camera: camera, options: options, model: model, config: config, onView: { _ in })
         if case .failed(let error) = run.report.ending { throw error }
         return run.task.outcome!

@@ -52,6 +52,9 @@ public struct TraceLiveness: Sendable {
     public var framesPerSecond: Double
     /// The clip's landmarks as the planar-motion check sees them (a real head: it moves a little).
     public var planar: PlanarMotionTally
+    /// The clip's counted blinks as the blink-profile check sees them, at 30 fps and at 15 (every other frame).
+    public var blinks: BlinkProfileTally
+    public var blinksAt15: BlinkProfileTally
 
     public init(_ trace: ClipTrace, config: LivenessConfig = LivenessConfig()) {
         var checks = LivenessChecks(config: config)
@@ -63,5 +66,9 @@ public struct TraceLiveness: Sendable {
         severalFacesMs = checks.severalFacesMs
         framesPerSecond = checks.framesPerSecond
         planar = checks.planar
+        blinks = checks.blinkProfile
+        var half = LivenessChecks(config: config)
+        for (i, f) in trace.frames.enumerated() where i % 2 == 0 { half.add(f) }
+        blinksAt15 = half.blinkProfile
     }
 }

@@ -44,13 +44,17 @@ public struct HonestPersonModel: Sendable, Equatable {
     /// Looking at a small mark (the camera, or a calibration dot at a cell's centre) lands within this
     /// many degrees of it.
     public var markAimSpreadDeg = 1.0
-    /// The person's eye gains, as a factor of the generic ones (`GazeEstimateConfig`): eyes differ in size
-    /// and the pupil finder's response differs between faces. An assumption, not a measurement.
+    /// The person's eye gains, as a factor of the generic eye model's (`EyeModel`: its pupil radius over
+    /// this), per axis: eyes differ in size and the iris finder's response differs between faces (the lids
+    /// cover more or less of the iris). An assumption, not a measurement.
     public var eyeGainFactor = 0.7...1.4
-    /// Share of a gaze change the head makes (people turn their head a little for targets 15-30 degrees
-    /// away). An assumption, not a measurement.
-    public var headShareRight = 0.0...0.3
-    public var headShareUp = 0.0...0.2
+    /// Share of a gaze change the head makes, drawn per person. Freedman & Sparks (1997, J Neurophysiol
+    /// 77:2328): no head contribution to horizontal gaze shifts under 20 degrees with the eyes centred, a
+    /// growing one beyond 25, and less head the more vertical the shift; for a near task within 14 degrees
+    /// the eyes did 56-79% of the shift (so the head up to 44%). The grid's shifts are 8-27 degrees: the
+    /// head makes a minority, up to 0.44 across and 0.3 down.
+    public var headShareRight = 0.0...0.44
+    public var headShareUp = 0.0...0.3
 
     public init() {}
 }
@@ -59,8 +63,9 @@ public struct HonestPersonModel: Sendable, Equatable {
 /// where they exist. Each frame is a frame of a real ZJU clip as the real pipeline saw it (face, blinks,
 /// motion, light, and its gaze features' deviation from the clip's own median: the measured frame-to-frame
 /// noise, drift and head movement of a real person), with the eye and head turn needed to look where the
-/// simulated person looks added to the person's neutral features (a real clip's median). Clips are
-/// spliced end to end when a session runs longer than one.
+/// simulated person looks added to the person's neutral features (a real clip's median). A clip starts
+/// again from its first frame when a session runs longer than it (one person, one face: the landmarks'
+/// shape, which the planar-motion and blink-profile checks read, stays that person's).
 ///
 /// The ZJU files repeat a frame wherever the original recording dropped one; a camera's sensor noise makes
 /// every real frame differ, so tracks give each frame its own digest.
@@ -83,8 +88,9 @@ public struct HonestTracks: Sendable {
     public struct Person: Sendable {
         var firstClip: Int
         var firstFrame: Int
-        var eyeGainRight: Double
-        var eyeGainUp: Double
+        /// The person's eyeball radius across and down, as the generic model's over the gain factor.
+        var eyeRadiusRight: Double
+        var eyeRadiusUp: Double
         var headShareRight: Double
         var headShareUp: Double
         /// Where the shifted variant looks instead: one cell away from each target of the sequence.
@@ -98,8 +104,8 @@ public struct HonestTracks: Sendable {
                       GazeAngles(rightDeg: 0, upDeg: b.heightDeg), GazeAngles(rightDeg: 0, upDeg: -b.heightDeg)]
         let clip = Int.random(in: 0..<traces.count, using: &rng)
         return Person(firstClip: clip, firstFrame: Int.random(in: 0..<traces[clip].frames.count, using: &rng),
-                      eyeGainRight: config.gaze.eyeYawDegPerOffset * rng.uniform(model.eyeGainFactor),
-                      eyeGainUp: config.gaze.eyePitchDegPerOffset * rng.uniform(model.eyeGainFactor),
+                      eyeRadiusRight: config.gaze.eye.pupilRadius / rng.uniform(model.eyeGainFactor),
+                      eyeRadiusUp: config.gaze.eye.pupilRadius / rng.uniform(model.eyeGainFactor),
                       headShareRight: rng.uniform(model.headShareRight), headShareUp: rng.uniform(model.headShareUp),
                       shift: shifts[Int.random(in: 0..<shifts.count, using: &rng)])
     }
@@ -123,8 +129,7 @@ public struct HonestTracks: Sendable {
         while !task.isFinished, Double(i) * frameMs <= maxSeconds * 1000 {
             let t = Double(i) * frameMs
             if frame >= traces[clip].frames.count {
-                // Splice on: the next clip, from its start; blinks keep counting.
-                clip = Int.random(in: 0..<traces.count, using: &rng)
+                // The same clip again, from its start; blinks keep counting.
                 frame = 0
                 previousCount = traces[clip].frames[0].blinkCount
             }
@@ -154,18 +159,31 @@ public struct HonestTracks: Sendable {
         return task
     }
 
-    /// Features for looking in direction `g`: the neutral look plus the head's share of the turn (in
-    /// degrees, as head pose reads) and the eyes' share (through the person's own gains), plus this frame's
+    /// Features for looking in direction `g`: the neutral look with the head turned by its share of the
+    /// turn (in degrees, as head pose reads it) and the iris where a real eye puts it, plus this frame's
     /// measured deviation from its clip's median.
+    ///
+    /// Where the iris goes is the eye's geometry (`EyeModel`), not the gaze model's reading of it: the iris
+    /// sits the person's eyeball radius times sin(gaze) from the eyeball centre's projection, and a head
+    /// turned by h moves that projection by the centre's depth times sin(h) against the corners, across
+    /// and down alike (the gaze model leaves the vertical term out, see `EyeModel.depth`: here it is in,
+    /// as a real head has it).
     func look(_ g: GazeAngles, person: Person, neutral: GazeFeatures, noise: GazeFeatures, clipNeutral: GazeFeatures) -> GazeFeatures {
         let headRight = person.headShareRight * g.rightDeg, headUp = person.headShareUp * g.upDeg
-        // rightDeg = -yaw - pupilX * gain, upDeg = pitch - pupilY * gain (see GazeEstimator).
-        let px = neutral.pupilOffset.x - (g.rightDeg - headRight) / person.eyeGainRight
-        let py = neutral.pupilOffset.y - (g.upDeg - headUp) / person.eyeGainUp
+        // The person's right is the head's negative yaw (see `EyeModel.gaze`).
+        let yaw0 = neutral.headPose.yaw, yaw = yaw0 - headRight
+        var across = config.gaze.eye, down = config.gaze.eye
+        across.pupilRadius = person.eyeRadiusRight
+        down.pupilRadius = person.eyeRadiusUp
+        let ahead = GazeAngles(rightDeg: 0, upDeg: 0)
+        let x = across.pupilOffset(gaze: g, headYawDeg: yaw).x - across.pupilOffset(gaze: ahead, headYawDeg: yaw0).x
+        // Face up, what lies behind the corners moves down in the picture (+y), in widths foreshortened by the yaw.
+        let y = down.pupilOffset(gaze: g, headYawDeg: yaw).y - down.pupilOffset(gaze: ahead, headYawDeg: yaw0).y
+            + down.depth * sin(headUp * .pi / 180) / cos(yaw * .pi / 180)
         return GazeFeatures(
-            pupilOffset: Point(x: px + noise.pupilOffset.x - clipNeutral.pupilOffset.x,
-                               y: py + noise.pupilOffset.y - clipNeutral.pupilOffset.y),
-            headPose: HeadPose(yaw: neutral.headPose.yaw - headRight + noise.headPose.yaw - clipNeutral.headPose.yaw,
+            pupilOffset: Point(x: neutral.pupilOffset.x + x + noise.pupilOffset.x - clipNeutral.pupilOffset.x,
+                               y: neutral.pupilOffset.y + y + noise.pupilOffset.y - clipNeutral.pupilOffset.y),
+            headPose: HeadPose(yaw: yaw + noise.headPose.yaw - clipNeutral.headPose.yaw,
                                pitch: neutral.headPose.pitch + headUp + noise.headPose.pitch - clipNeutral.headPose.pitch,
                                roll: neutral.headPose.roll + noise.headPose.roll - clipNeutral.headPose.roll))
     }

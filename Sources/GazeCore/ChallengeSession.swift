@@ -172,6 +172,10 @@ public struct ChallengeSession: Sendable {
     public private(set) var calibration: GazeCalibration?
     private var calibrationUse: CalibrationUse?
     private var calibrationSamples: [CalibrationFit.Sample] = []
+    /// The short calibration's cells and timing (used only without a saved calibration).
+    public let plan: CalibrationPlan
+    private var eyeWork: EyeWorkTally
+    private var eyeTarget: Int?
     private var readyAtMs: Double?
     private var firstMs: Double?
     private var lastMs: Double?
@@ -181,8 +185,11 @@ public struct ChallengeSession: Sendable {
     /// - Parameters:
     ///   - sequence: cells of `config.screen`'s grid, none twice in a row (see `ChallengeSequence`).
     ///   - calibration: a saved calibration; nil runs the short calibration.
-    public init(sequence: [Int], calibration: GazeCalibration?, config: GazeConfig = GazeConfig()) {
+    ///   - plan: the short calibration's cells and timing; nil: the fixed plan of `config` (recordings, tests).
+    public init(sequence: [Int], calibration: GazeCalibration?, plan: CalibrationPlan? = nil, config: GazeConfig = GazeConfig()) {
         self.config = config
+        self.plan = plan ?? .fixed(config.challenge)
+        eyeWork = EyeWorkTally(config: config.liveness.eyeWork, eye: config.gaze.eye)
         self.sequence = sequence
         grid = ScreenGrid(config: config.screen)
         saved = calibration
@@ -197,12 +204,21 @@ public struct ChallengeSession: Sendable {
 
     /// The short calibration's targets after the camera look (none with a saved calibration).
     public var calibrationTargets: [GazeTarget] {
-        saved == nil ? config.challenge.shortCalibrationCells.map { .cell($0) } : []
+        saved == nil ? plan.cells.map { .cell($0) } : []
     }
 
-    private var pointMs: Double { config.challenge.shortCalibrationPointSeconds * 1000 }
     private var areaMs: Double { config.challenge.areaDurationSeconds * 1000 }
-    private var calibrationMs: Double { pointMs * Double(calibrationTargets.count) }
+    private var calibrationMs: Double { saved == nil ? plan.pointSeconds.reduce(0, +) * 1000 : 0 }
+
+    /// The calibration point at `sinceReady` ms, with when it started and how long it lasts.
+    private func point(at sinceReady: Double) -> (index: Int, startMs: Double, durationMs: Double) {
+        var start = 0.0
+        for (i, s) in plan.pointSeconds.enumerated() {
+            if sinceReady < start + s * 1000 || i == plan.pointSeconds.count - 1 { return (i, start, s * 1000) }
+            start += s * 1000
+        }
+        return (0, 0, 0)
+    }
 
     /// Seconds from the end of get ready to the verdict.
     public var scheduledSeconds: Double { (calibrationMs + areaMs * Double(sequence.count)) / 1000 }
@@ -237,6 +253,8 @@ public struct ChallengeSession: Sendable {
             return view
         }
         let gaze = estimate(f)
+        noteEyes(f, target: calibrationTargets.count + index, direction: grid.direction(of: .cell(sequence[index])),
+                 counts: sinceSequence - Double(index) * areaMs >= config.challenge.reactionSeconds * 1000)
         scorer.add(index: index, sinceStartMs: sinceSequence - Double(index) * areaMs, gaze: f.eyesOpen ? gaze : nil)
         let cell = sequence[index]
         view = GazeTaskView(phase: .sequence(index: index + 1, of: sequence.count), target: .cell(cell),
@@ -268,6 +286,7 @@ public struct ChallengeSession: Sendable {
         case .ready:
             readyAtMs = f.timeMs
             let look = ready.cameraLook.map(\.features)
+            eyeWork.setNeutral(look)
             if let saved {
                 if config.challenge.recentreSavedCalibration, let neutral = Self.median(look) {
                     calibration = saved.recentred(neutral, at: grid.direction(of: .camera))
@@ -284,12 +303,14 @@ public struct ChallengeSession: Sendable {
     }
 
     private mutating func calibrate(_ f: ChallengeFrame, sinceReady: Double) {
-        let point = Int(sinceReady / pointMs)
+        let (point, startMs, pointMs) = self.point(at: sinceReady)
         let target = calibrationTargets[point]
-        let sincePoint = sinceReady - Double(point) * pointMs
-        if sincePoint >= config.challenge.shortCalibrationSettleSeconds * 1000, f.eyesOpen, let features = f.features {
+        let sincePoint = sinceReady - startMs
+        let settled = sincePoint >= config.challenge.shortCalibrationSettleSeconds * 1000
+        if settled, f.eyesOpen, let features = f.features {
             calibrationSamples.append(CalibrationFit.Sample(target: target, features: features))
         }
+        noteEyes(f, target: point, direction: grid.direction(of: target), counts: settled)
         view = GazeTaskView(phase: .calibrating(point: point + 1, of: calibrationTargets.count), target: target,
                             secondsLeft: (pointMs - sincePoint) / 1000,
                             instruction: GazeTaskView.lookAt(target, grid: grid, dot: true), features: f.features,
@@ -313,11 +334,21 @@ public struct ChallengeSession: Sendable {
     private mutating func showNextStep(at timeMs: Double) {
         if let first = calibrationTargets.first {
             view = GazeTaskView(phase: .calibrating(point: 1, of: calibrationTargets.count), target: first,
-                                secondsLeft: pointMs / 1000, instruction: GazeTaskView.lookAt(first, grid: grid, dot: true))
+                                secondsLeft: plan.pointSeconds[0], instruction: GazeTaskView.lookAt(first, grid: grid, dot: true))
         } else if let cell = sequence.first {
             view = GazeTaskView(phase: .sequence(index: 1, of: sequence.count), target: .cell(cell),
                                 secondsLeft: areaMs / 1000, instruction: GazeTaskView.lookAt(.cell(cell), grid: grid))
         }
+    }
+
+    /// Notes a frame's eye-in-head offset for target `target` (calibration points first, then the cells),
+    /// when it `counts` (settled, or after the reaction time) and the eyes are open.
+    private mutating func noteEyes(_ f: ChallengeFrame, target: Int, direction: GazeAngles, counts: Bool) {
+        if eyeTarget != target {
+            eyeTarget = target
+            eyeWork.begin(direction: direction)
+        }
+        if counts, f.eyesOpen, let features = f.features { eyeWork.add(features) }
     }
 
     /// The calibrated, smoothed gaze of a frame; nil without features. Closed eyes hold the last estimate
@@ -346,6 +377,10 @@ public struct ChallengeSession: Sendable {
                 }
             default: break
             }
+            if eyeWork.neutral != nil {
+                checks.append(CheckResult(check: .eyeInHead, passed: eyeWork.passed, value: eyeWork.smallestShare,
+                                          limit: config.liveness.eyeWork.minEyeShare))
+            }
             if calibration != nil { checks += scorer.results }
         }
         checks.sort { Self.priority($0.check) < Self.priority($1.check) }
@@ -361,8 +396,9 @@ public struct ChallengeSession: Sendable {
 
     /// The order the person hears about failures in: what they can fix first.
     static func priority(_ c: ChallengeCheck) -> Int {
-        let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .gazeAccuracy, .cellAccuracy,
-                                       .gazeDirection, .blink, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames]
+        let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .eyeInHead, .gazeAccuracy,
+                                       .cellAccuracy, .gazeDirection, .blink, .blinkProfile, .naturalMotion, .planarMotion,
+                                       .frameTiming, .repeatedFrames]
         return order.firstIndex(of: c) ?? order.count
     }
 

@@ -97,10 +97,8 @@ public struct BlinkConfig: Sendable, Equatable {
 
 /// How pupil position and head pose become a gaze direction.
 public struct GazeEstimateConfig: Sendable, Equatable {
-    /// Degrees of eye rotation per unit of pupil offset (1 = pupil at the eye corner).
-    public var eyeYawDegPerOffset = 45.0
-    /// Degrees of eye pitch per eye width of vertical pupil offset.
-    public var eyePitchDegPerOffset = 120.0
+    /// The eye's geometry, uncalibrated (see `EyeModel`).
+    public var eye = EyeModel()
     /// The gaze angle that maps to 1 (the edge) in `gazeVector`.
     public var fullScaleDeg = 40.0
     /// Exponential smoothing time constant for gaze, in milliseconds (0: none).
@@ -219,6 +217,9 @@ public struct ChallengeConfig: Sendable, Equatable {
     public var shortCalibrationCells = [1, 6]
     public var shortCalibrationPointSeconds = 2.0
     public var shortCalibrationSettleSeconds = 0.7
+    /// A kiosk's random calibration plan (`CalibrationPlan.random`) shows each point this long: never the
+    /// same rhythm twice, so nobody can move ahead of the dot.
+    public var randomCalibrationPointSeconds = 1.8...2.6
     /// A saved calibration is shifted so the camera look of this session maps to the camera: the person,
     /// or where they sit, may have changed since it was made.
     public var recentreSavedCalibration = true
@@ -254,6 +255,41 @@ public struct LivenessConfig: Sendable, Equatable {
     public var maxRepeatedFrameShare = 0.05
     /// A flat picture moved by hand: see `PlanarMotionConfig`.
     public var planar = PlanarMotionConfig()
+    /// A blink made of still pictures: see `BlinkProfileConfig`.
+    public var blinkProfile = BlinkProfileConfig()
+    /// Eyes that do not turn in the head: see `EyeWorkConfig`.
+    public var eyeWork = EyeWorkConfig()
+
+    public init() {}
+}
+
+/// The blink-profile check (`BlinkProfileTally`): at least one counted blink must dip and show frames with
+/// the lids part-way.
+public struct BlinkProfileConfig: Sendable, Equatable {
+    /// A blink is counted when it ends: its frames are looked for this long before...
+    public var windowBeforeMs = 700.0
+    /// ...and this long after.
+    public var windowAfterMs = 200.0
+    /// The openness must dip by at least this fraction of its open level (a tilted picture does not dip).
+    public var minDepth = 0.3
+    /// Frames with the lids part-way a real blink shows at 30 fps (scaled with the frame rate, at least 1).
+    public var minPartwayFramesAt30 = 2
+
+    public init() {}
+}
+
+/// The eye-in-head check (`EyeWorkTally`). Head shares from the literature: Freedman & Sparks (1997,
+/// J Neurophysiol 77:2328) found no head contribution to horizontal gaze shifts under 20 degrees with the
+/// eyes centred, a linearly growing one for 25-90 degrees, and less head the more vertical the shift; for a
+/// near task within 14 degrees the eyes did 56-79% of the shift. So for the 8-27 degree shifts of the grid
+/// a person's eyes do at least about half; a picture's do nothing.
+public struct EyeWorkConfig: Sendable, Equatable {
+    /// Targets at least this far from the camera are judged (nearer, the pupil's noise is the turn's size).
+    public var minTargetDeg = 10.0
+    /// The eyes' median turn along each judged target's direction, through the generic gains, must cover
+    /// this share of the target's angle: half the eyes' smallest share (about 0.5) read through a gain up
+    /// to 1.4 times the generic one is 0.36; this leaves room for the pupil's noise.
+    public var minEyeShare = 0.2
 
     public init() {}
 }

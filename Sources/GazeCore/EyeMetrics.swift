@@ -73,7 +73,7 @@ public struct EyeMetrics: Sendable {
         }
         let record = FrameRecord(
             t: o.timeMs, earLeft: face?.leftEye.aspectRatio, earRight: face?.rightEye.aspectRatio,
-            blink: step.state == .blink, eyeContact: inContact, eyeContactPct: share * 100,
+            blink: step.state == .blink, eyeContact: inContact, eyeContactPct: share,
             gazeVector: angles.map(gaze.vector), conf: face.map { confidence($0, eyes: step.state) } ?? 0,
             frame: o.frame, face: face != nil, faces: o.faceCount, blinkCount: blinks.count, eyes: step.state,
             headPose: face?.headPose, pupilLeft: face?.leftEye.pupil, pupilRight: face?.rightEye.pupil,

@@ -10,7 +10,8 @@ public struct FrameRecord: Sendable, Equatable {
     /// True while the eyes are in a blink.
     public var blink: Bool
     public var eyeContact: Bool
-    /// Share of the last `EyeContactConfig.windowMs` spent in eye contact, 0...100.
+    /// Share of the last `EyeContactConfig.windowMs` spent in eye contact, 0...1 (a fraction, as the
+    /// original eye-tracking server sent it; the dashboard shows it as a percentage).
     public var eyeContactPct: Double
     /// [right, up], each -1...1; [0, 0] is looking at the camera.
     public var gazeVector: [Double]?

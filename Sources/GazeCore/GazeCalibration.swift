@@ -17,10 +17,15 @@ public struct GazeCalibration: Codable, Equatable, Sendable {
         self.up = up
     }
 
-    /// The generic mapping: the head counts fully, the eye by the configured gains (the image's right is
-    /// the person's left, so yaw and pupil x change sign). Equal to `GazeEstimator.angles(for:)`.
+    /// The generic mapping: the eye model (`EyeModel`) made affine about the camera direction (its
+    /// asin and cos taken as linear there: within 1.5 degrees of `GazeEstimator`'s uncalibrated angles
+    /// inside 20 degrees of eye and head turn). The prior that a calibration fit starts from.
     public static func generic(_ c: GazeEstimateConfig = GazeEstimateConfig()) -> GazeCalibration {
-        GazeCalibration(right: [0, -c.eyeYawDegPerOffset, 0, -1, 0], up: [0, 0, -c.eyePitchDegPerOffset, 0, 1])
+        let eye = c.eye
+        let gx = eye.degreesPerOffsetX, gy = eye.degreesPerOffsetY
+        // rightDeg = -gx * (x - centreX + 2 depth sin(yaw)), upDeg = -gy * (y - centreY)
+        let yawTerm = -gx * 2 * eye.depth * .pi / 180
+        return GazeCalibration(right: [gx * eye.centreX, -gx, 0, yawTerm, 0], up: [gy * eye.centreY, 0, -gy, 0, 0])
     }
 
     /// The terms each coefficient multiplies: 1, pupil x, pupil y, yaw, pitch.

@@ -30,15 +30,27 @@ public struct GazeFeatures: Hashable, Sendable {
 
     public init?(face: FaceObservation) {
         guard let pose = face.headPose else { return nil }
-        let l = face.leftEye.pupilOffset, r = face.rightEye.pupilOffset
-        self.init(pupilOffset: Point.midpoint(l, r), headPose: pose)
+        self.init(pupilOffset: Self.binocular(face.leftEye.pupilOffset, face.rightEye.pupilOffset), headPose: pose)
+    }
+
+    /// Two eyes whose irises sit this far apart across (in half widths: about 16 degrees of eye turn) do
+    /// not look at one point: the eyes turn together, and converging on a screen half a metre away turns
+    /// each by 3-4 degrees. One of them was misread (a spectacle frame's rim or a corner's shadow).
+    static let maxEyeDisagreementX = 0.2
+
+    /// The two eyes' pupil offsets as one: their mean, or where they disagree, the eye whose iris sits
+    /// nearer its opening's middle (a misread iris lands on a dark edge, where no iris looking at a
+    /// screen goes).
+    static func binocular(_ l: Point, _ r: Point) -> Point {
+        guard abs(l.x - r.x) > maxEyeDisagreementX else { return Point.midpoint(l, r) }
+        return abs(l.x) <= abs(r.x) ? l : r
     }
 }
 
-/// Gaze from head pose plus the eyes' turn in the head, smoothed over time.
+/// Gaze from the eyes' geometry, smoothed over time.
 ///
-/// Uncalibrated, the eye's turn is the pupil offset times a typical eyeball gain; with a calibration
-/// (`gazetop calibrate`), the person's own mapping from the same features.
+/// Uncalibrated, the eye model (`EyeModel`: the iris centre against the eyeball centre's projection);
+/// with a calibration (`gazetop calibrate`), the person's own mapping from the same features.
 public struct GazeEstimator: Sendable {
     public let config: GazeEstimateConfig
     /// The person's mapping, if calibrated.
@@ -59,10 +71,7 @@ public struct GazeEstimator: Sendable {
     /// The raw (unsmoothed) angles for one frame's features.
     public func angles(for f: GazeFeatures) -> GazeAngles {
         if let calibration { return calibration.angles(for: f) }
-        // The image's right is the person's left: both the head's yaw and the pupil's x flip sign.
-        let eyeRight = -f.pupilOffset.x * config.eyeYawDegPerOffset
-        let eyeUp = -f.pupilOffset.y * config.eyePitchDegPerOffset
-        return GazeAngles(rightDeg: -f.headPose.yaw + eyeRight, upDeg: f.headPose.pitch + eyeUp)
+        return config.eye.gaze(pupilOffset: f.pupilOffset, headYawDeg: f.headPose.yaw)
     }
 
     /// Feeds one frame; nil features (no face) end the smoothing run.

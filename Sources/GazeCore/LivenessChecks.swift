@@ -6,6 +6,8 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
     case naturalMotion = "natural_motion"
     case planarMotion = "planar_motion"
     case blink = "blink"
+    case blinkProfile = "blink_profile"
+    case eyeInHead = "eye_in_head"
     case frameTiming = "frame_timing"
     case repeatedFrames = "repeated_frames"
     case calibration = "calibration"
@@ -19,8 +21,8 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
         switch self {
         case .facePresent: "keep your face in view"
         case .singleFace: ReadyProblem.severalFaces.advice
-        case .blink: "blink naturally while you follow the cells"
-        case .calibration, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
+        case .blink, .blinkProfile: "blink naturally while you follow the cells"
+        case .calibration, .eyeInHead, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
         case .virtualCamera, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames: "please try again"
         }
     }
@@ -58,6 +60,9 @@ public struct LivenessChecks: Sendable {
     private var motions: [Double] = []
     /// The face's shape over time, against a flat picture.
     public private(set) var planar: PlanarMotionTally
+    /// The counted blinks' profiles, against a blink of still pictures.
+    public private(set) var blinkProfile: BlinkProfileTally
+    private var lastProfileDigest: UInt64?
     private var lastDigest: UInt64?
     private var firstBlinkCount: Int?
     private var lastBlinkCount = 0
@@ -65,6 +70,7 @@ public struct LivenessChecks: Sendable {
     public init(config: LivenessConfig = LivenessConfig()) {
         self.config = config
         planar = PlanarMotionTally(config: config.planar)
+        blinkProfile = BlinkProfileTally(config: config.blinkProfile)
     }
 
     /// Notes a frame of the get-ready phase: it counts for blinks only (blinks count from the session's
@@ -72,6 +78,8 @@ public struct LivenessChecks: Sendable {
     public mutating func noteBlinks(_ f: ChallengeFrame) {
         if firstBlinkCount == nil { firstBlinkCount = f.blinkCount }
         lastBlinkCount = max(lastBlinkCount, f.blinkCount)
+        if f.digest != lastProfileDigest { blinkProfile.add(timeMs: f.timeMs, landmarks: f.landmarks, blinkCount: f.blinkCount) }
+        lastProfileDigest = f.digest
     }
 
     /// Adds a frame of the measured part of the session.
@@ -126,7 +134,14 @@ public struct LivenessChecks: Sendable {
             CheckResult(check: .repeatedFrames, passed: repeatedShare <= c.maxRepeatedFrameShare, value: repeatedShare,
                         limit: c.maxRepeatedFrameShare),
         ]
-        if requireBlink { out.append(CheckResult(check: .blink, passed: blinks >= 1, value: Double(blinks), limit: 1)) }
+        if requireBlink {
+            out.append(CheckResult(check: .blink, passed: blinks >= 1, value: Double(blinks), limit: 1))
+            let needed = blinkProfile.partwayNeeded(framesPerSecond: framesPerSecond)
+            // Judged only when a blink was counted (else `blink` fails on its own) with landmarks around it.
+            let real = blinkProfile.realBlinks(framesPerSecond: framesPerSecond)
+            out.append(CheckResult(check: .blinkProfile, passed: real >= 1 || blinks == 0 || blinkProfile.judged == 0,
+                                   value: Double(blinkProfile.bestPartway), limit: Double(needed)))
+        }
         return out
     }
 }

@@ -19,7 +19,7 @@ public enum RecordEncoding {
         var out = "{"
         if let source { out += "\"source\":\(JSONString.quoted(source))," }
         out += "\"t\":\(num(r.t, 1)),\"earLeft\":\(num(r.earLeft, 4)),\"earRight\":\(num(r.earRight, 4))"
-        out += ",\"blink\":\(r.blink),\"eyeContact\":\(r.eyeContact),\"eyeContactPct\":\(num(r.eyeContactPct, 1))"
+        out += ",\"blink\":\(r.blink),\"eyeContact\":\(r.eyeContact),\"eyeContactPct\":\(num(r.eyeContactPct, 3))"
         out += ",\"gazeVector\":" + (r.gazeVector.map { "[\(num($0[0], 3)),\(num($0[1], 3))]" } ?? "null")
         out += ",\"conf\":\(num(r.conf, 3)),\"frame\":\(r.frame),\"face\":\(r.face),\"faces\":\(r.faces)"
         out += ",\"blinkCount\":\(r.blinkCount),\"eyes\":\"\(r.eyes.rawValue)\""
@@ -49,7 +49,7 @@ public enum RecordEncoding {
         func cell(_ v: Double?, _ places: Int) -> String { v.map { num($0, places) } ?? "" }
         let cells: [String] = [
             num(r.t, 1), "\(r.frame)", "\(r.face)", "\(r.faces)", cell(r.earLeft, 4), cell(r.earRight, 4),
-            "\(r.blink)", "\(r.blinkCount)", r.eyes.rawValue, "\(r.eyeContact)", num(r.eyeContactPct, 1),
+            "\(r.blink)", "\(r.blinkCount)", r.eyes.rawValue, "\(r.eyeContact)", num(r.eyeContactPct, 3),
             cell(r.gazeVector?[0], 3), cell(r.gazeVector?[1], 3), num(r.conf, 3),
             cell(r.headPose?.yaw, 1), cell(r.headPose?.pitch, 1), cell(r.headPose?.roll, 1),
             cell(r.pupilLeft?.x, 1), cell(r.pupilLeft?.y, 1), cell(r.pupilRight?.x, 1), cell(r.pupilRight?.y, 1),

@@ -54,14 +54,14 @@ public enum ReportEncoding {
         out += "  \"startedAt\": \(JSONString.quoted(c.startedAt)),\n"
         out += "  \"durationSeconds\": \(RecordEncoding.num(s.durationMs / 1000, 2)),\n"
         out += "  \"frames\": \(s.frames),\n"
-        out += "  \"eyeContactPct\": \(RecordEncoding.num(s.frames > 0 ? s.eyeContactShare * 100 : nil, 1)),\n"
+        out += "  \"eyeContactPct\": \(RecordEncoding.num(s.frames > 0 ? s.eyeContactShare : nil, 3)),\n"
         out += "  \"longestLookAwaySeconds\": \(RecordEncoding.num(s.longestLookAwayMs / 1000, 2)),\n"
         out += "  \"blinks\": \(s.blinkCount),\n"
         out += "  \"blinksPerMinute\": \(RecordEncoding.num(s.blinksPerMinute, 1)),\n"
         out += "  \"faceVisiblePct\": \(RecordEncoding.num(s.frames > 0 ? s.faceShare * 100 : nil, 1)),\n"
         let seconds = r.timeline.map { t in
             "    {\"second\": \(t.second), \"frames\": \(t.frames), \"faceVisiblePct\": \(RecordEncoding.num(t.faceShare.map { $0 * 100 }, 1)), "
-                + "\"eyeContactPct\": \(RecordEncoding.num(t.eyeContactShare.map { $0 * 100 }, 1)), \"blinks\": \(t.blinks)}"
+                + "\"eyeContactPct\": \(RecordEncoding.num(t.eyeContactShare, 3)), \"blinks\": \(t.blinks)}"
         }
         out += "  \"timeline\": [" + (seconds.isEmpty ? "]\n" : "\n" + seconds.joined(separator: ",\n") + "\n  ]\n")
         return out + "}"

@@ -27,7 +27,7 @@ struct Challenge: ParsableCommand {
 
             A kiosk can issue a session id first (gazetop challenge --new-session prints one, valid for --ttl \
             seconds) and pass it with --session: each id runs one challenge, before it expires. With \
-            --max-failures N, N failed challenges in a row refuse further ones for --lockout seconds. Both \
+            --max-failures N (3 unless given), N failed challenges in a row refuse further ones for --lockout seconds. Both \
             are kept in $XDG_STATE_HOME/gazetop/challenge.json (else ~/.local/state/gazetop).
 
             Offline, --input VIDEO --sequence 3,1,5 --start SECONDS scores a recording of a challenge with \
@@ -76,8 +76,15 @@ struct Challenge: ParsableCommand {
     var newSession = false
 
     @Option(name: .customLong("max-failures"), help: ArgumentHelp(
-        "After this many failed challenges in a row, refuse challenges for --lockout seconds.", valueName: "count"))
+        "After this many failed challenges in a row, refuse challenges for --lockout seconds (default 3 on a camera).",
+        valueName: "count"))
     var maxFailures: Int?
+
+    /// A kiosk limits retries unless told otherwise: a camera run's default for --max-failures.
+    static let defaultMaxFailures = 3
+
+    /// The failures allowed in a row: as given, else the default on a camera (a recording counts none).
+    var failureLimit: Int? { maxFailures ?? (input == nil ? Self.defaultMaxFailures : nil) }
 
     @Option(name: .long, help: ArgumentHelp("Seconds of lockout after --max-failures.", valueName: "seconds"))
     var lockout = 300.0
@@ -148,7 +155,7 @@ struct Challenge: ParsableCommand {
         }
         // No UTF-8 without --ascii: said before anything starts (exit 13, as the monitor).
         if screenOptions.fullScreen && input == nil { try TerminalCheck.requireUTF8(unlessASCII: screenOptions.ascii) }
-        if let maxFailures, let left = try store.update({ $0.lockoutRemaining(now: now) }) {
+        if let maxFailures = failureLimit, let left = try store.update({ $0.lockoutRemaining(now: now) }) {
             throw CommandFailure(.input, "challenges are locked for another \(Int(left.rounded(.up))) s after \(maxFailures) failures in a row")
         }
         var expiresAt = now + ttl
@@ -173,6 +180,8 @@ struct Challenge: ParsableCommand {
                 throw CommandFailure(.input, error.description)
             }
         } ?? ChallengeSequence.random(count: areas, grid: ScreenGrid(config: config.screen), using: &rng)
+        // A fixed sequence is for testing: it keeps the fixed calibration plan too; a kiosk draws both.
+        let plan = sequence == nil ? CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng) : nil
 
         let model = try modelOptions.load()
         let out: OutputFile?
@@ -208,7 +217,7 @@ struct Challenge: ParsableCommand {
             var options = camera.liveOptions
             options.refuseVirtual = !allowVirtual
             options.lossless = Self.pacedByDemand(device.path)
-            let task = ChallengeSession(sequence: cells, calibration: choice.calibration, config: config)
+            let task = ChallengeSession(sequence: cells, calibration: choice.calibration, plan: plan, config: config)
             let host = screenOptions.fullScreen ? TaskScreenHost(initial: task.view) : nil
             // The run, whichever display shows it: on this thread (the line), or on the host's (the grid).
             typealias Attempt = Result<GazeTaskRunner.LiveRun<ChallengeSession>, CameraError>
@@ -242,7 +251,7 @@ struct Challenge: ParsableCommand {
         }
         context.processingSeconds = (CaptureClock.nowMs() - startedMs) / 1000
 
-        if let maxFailures {
+        if let maxFailures = failureLimit {
             try store.update { $0.record(outcome.result, now: Date().timeIntervalSince1970, maxFailures: maxFailures, lockoutSeconds: lockout) }
         }
         if let out {

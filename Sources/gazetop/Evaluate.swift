@@ -7,13 +7,20 @@ import Monitor
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score blink detection against annotated clips, or measure the liveness challenge.",
+        abstract: "Score blink detection or eye contact against annotated clips, or measure the liveness challenge.",
         discussion: """
             DIR holds videos with Eyeblink8 annotations (.tag) beside them; where a blinks.csv with mapped \
             frame ranges (clip_dir, video, est_nominal_first, est_nominal_last) sits in DIR, its ranges are \
             used instead of the .tag frame numbers. A detected blink is a run of frames flagged as blinking; \
             it matches a true blink when the ranges overlap, with 3 frames of slack on either side, one to \
             one. Prints precision, recall and F1 overall and per condition (the last part of a clip's name).
+
+            With --eye-contact FILE, scores eye contact against labelled recordings: FILE lists per recording \
+            0-based inclusive frame ranges where the person looks into the camera ("contact") or clearly \
+            elsewhere ("away"), as in ../shared/data/eye-contact/labels.json; recordings are found relative to \
+            DIR when given, else beside FILE or in the folder above it. Prints, overall, per condition and per \
+            recording, the share of contact frames in eye contact, the share of away frames not, and the \
+            median and interquartile range of the gaze angles on contact frames (the bias).
 
             With --challenge, DIR is the shared data folder (default ../shared/data) and it measures the \
             liveness challenge at its defaults. Attacks: a still photo of faces-68, the noface frames and a \
@@ -34,6 +41,11 @@ struct Evaluate: ParsableCommand {
 
     @Flag(name: .long, help: "Measure the liveness challenge (attacks and honest tracks) instead of blinks.")
     var challenge = false
+
+    @Option(name: .customLong("eye-contact"), help: ArgumentHelp(
+        "Score eye contact against the labels in FILE instead of blinks (DIR, if given, holds the recordings).",
+        valueName: "file"))
+    var eyeContactLabels: String?
 
     @Option(name: .long, help: ArgumentHelp("With --challenge: runs per attack and way of calibrating (0: none).",
                                             valueName: "count"))
@@ -74,8 +86,10 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         guard irisWeight >= 0 else { throw ValidationError("--iris-weight must be 0 or more") }
-        guard !(challenge && match) else { throw ValidationError("give --challenge or --match, not both") }
-        guard challenge || match || folder != nil else { throw ValidationError("give the folder of annotated clips") }
+        guard [challenge, match, eyeContactLabels != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("give one of --challenge, --match and --eye-contact: they are separate measurements")
+        }
+        guard challenge || match || eyeContactLabels != nil || folder != nil else { throw ValidationError("give the folder of annotated clips") }
         guard sequences >= 0, tracks >= 0 else { throw ValidationError("--sequences and --tracks must be 0 or more") }
     }
 
@@ -83,6 +97,7 @@ struct Evaluate: ParsableCommand {
         try failing {
             if challenge { return try evaluateChallenge() }
             if match { return try evaluateMatch() }
+            if let eyeContactLabels { return try evaluateEyeContact(labels: eyeContactLabels) }
             guard let folder else { return }
             let clips: [AnnotatedClip]
             do { clips = try BlinkAnnotations.load(folder: folder) } catch { throw CommandFailure(.data, "\(error)") }

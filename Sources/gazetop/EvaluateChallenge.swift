@@ -36,6 +36,28 @@ extension Evaluate {
             }
         }
 
+        var pictureRuns: [PictureAttack.Run] = []
+        if sequences > 0 {
+            let zju = data + "/zju-eyeblink"
+            let clips = ((try? FileManager.default.contentsOfDirectory(atPath: zju)) ?? []).filter { $0.hasSuffix(".mp4") }.sorted()
+            let pictures = PictureAttack(model: model, config: config)
+            var materials: [PictureAttack.Material] = []
+            // Every fourth clip: subjects and conditions spread, decoding kept short.
+            for (i, clip) in clips.enumerated() where i % 4 == 0 {
+                progress("attack material \(i + 1)/\(clips.count)")
+                do { materials.append(try .load(zju + "/" + clip, pipeline: FramePipeline(model: model, config: config))) } catch {
+                    throw CommandFailure(.input, "\(error)")
+                }
+            }
+            for kind in PictureAttack.Kind.allCases {
+                for saved in [false, true] {
+                    pictureRuns += pictures.run(kind, materials: materials, count: sequences, savedCalibration: saved, rng: &rng) { i, n in
+                        progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")
+                    }
+                }
+            }
+        }
+
         var traces: [ClipTrace] = []
         var variants: [HonestEvaluation.Variant] = []
         if tracks > 0 {
@@ -52,7 +74,8 @@ extension Evaluate {
             variants = honest.run(count: tracks, seed: seed) { i, n in if i % 50 == 0 { progress("honest people \(i)/\(n)") } }
         }
         if tty { StandardError.write("\r\u{1B}[K") }
-        print(json ? challengeJSON(attacks, variants, traces, config) : challengeText(attacks, variants, traces, config))
+        print(json ? challengeJSON(attacks, variants, traces, config)
+              : challengeText(attacks, variants, traces, config) + pictureText(pictureRuns))
     }
 
     private func challengeText(_ attacks: [AttackEvaluation.Run], _ variants: [HonestEvaluation.Variant],
@@ -114,6 +137,27 @@ extension Evaluate {
                     + "repeated frames up to \(f3(maxRepeat)) (the ZJU files repeat dropped frames; limit "
                     + "\(f3(config.liveness.maxRepeatedFrameShare)), honest tracks give each frame its own digest)")
             }
+            let bp = config.liveness.blinkProfile
+            for (label, fps, tallies) in [("30", 30.0, liveness.map(\.blinks)), ("15", 15.0, liveness.map(\.blinksAt15))] {
+                let profiles = tallies.flatMap(\.profiles)
+                let real = tallies.reduce(0) { $0 + $1.realBlinks(framesPerSecond: fps) }
+                var partway: [Int: Int] = [:]
+                for p in profiles where p.depth >= bp.minDepth { partway[p.partway, default: 0] += 1 }
+                let clipsWithReal = tallies.count { $0.realBlinks(framesPerSecond: fps) >= 1 }
+                let clipsWithBlink = tallies.count { $0.judged >= 1 }
+                lines.append("  real clips at \(label) fps, blink_profile: \(real) of \(profiles.count) counted blinks real "
+                    + "(depth at least \(f2(bp.minDepth)), \(tallies.first.map { $0.partwayNeeded(framesPerSecond: fps) } ?? 0)+ frames part-way); "
+                    + "\(clipsWithReal) of \(clipsWithBlink) clips with a counted blink have a real one; part-way frames of deep blinks: "
+                    + partway.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))
+            }
+            for v in variants {
+                let shares = v.trials.compactMap { $0.honest.checks.first { $0.check == .eyeInHead }?.value }.sorted()
+                if !shares.isEmpty {
+                    lines.append("  \(v.calibration.rawValue): honest eye_in_head smallest share per trial: min \(f2(shares[0])), "
+                        + "1st percentile \(f2(shares[shares.count / 100])), median \(f2(shares[shares.count / 2])) "
+                        + "(limit \(f2(config.liveness.eyeWork.minEyeShare)))")
+                }
+            }
             let planar = config.liveness.planar
             let changes = liveness.map(\.planar.largestShapeChange).sorted()
             if let most = changes.last {
@@ -146,6 +190,25 @@ extension Evaluate {
                 + ",\"duration_median\":\(d.isEmpty ? "null" : f2(d[d.count / 2])),\"duration_max\":\(d.last.map(f2) ?? "null")}"
         }
         return "{\"seed\":\(seed),\"attacks\":[\(attackItems.joined(separator: ","))],\"honest\":[\(variantItems.joined(separator: ","))]}"
+    }
+
+    /// The moved-picture attacks (offline: the real pipeline, no V4L2 layer), each kind and calibration.
+    private func pictureText(_ runs: [PictureAttack.Run]) -> String {
+        guard !runs.isEmpty else { return "" }
+        var lines = ["", "moved pictures on a phone (offline, rendered from ZJU frames), \(sequences) random sequences each"]
+        for kind in PictureAttack.Kind.allCases {
+            for saved in [false, true] {
+                let r = runs.filter { $0.kind == kind && $0.savedCalibration == saved }
+                guard !r.isEmpty else { continue }
+                let passed = r.count { $0.outcome.result == .pass }
+                lines.append("  \(pad("\(kind.rawValue), \(saved ? "saved" : "own") calibration", 40)) passed \(passed)/\(r.count)  APCER "
+                    + f3(Double(passed) / Double(r.count)) + "; failed checks "
+                    + counts(r.flatMap { x in x.outcome.failedChecks.map(\.rawValue) + (x.outcome.stop.map { [$0.name] } ?? []) })
+                    + "; blinks " + r.map { x in "\(x.outcome.blinks)/" + (x.outcome.checks.first { $0.check == .blinkProfile }.map { String(Int($0.value)) } ?? "-") }
+                        .joined(separator: " ") + " (counted/part-way)")
+            }
+        }
+        return "\n" + lines.joined(separator: "\n")
     }
 
     private func counts(_ items: [String]) -> String {

@@ -65,8 +65,12 @@ struct LiveDashboard {
                                  calibration: calibration, shouldStop: { interrupt.raised || streaming.finished })
         hooks.challenge = tasks.challenge
         hooks.calibrate = tasks.calibrate
+        hooks.zero = tasks.zero
         let loop = DashboardLoop(screen: screen, config: config.dashboard, latest: { feed.latest() }, hooks: hooks)
-        _ = loop.run(exitAtEnd: exitAtEnd, shouldStop: { interrupt.raised || streaming.failed })
+        // The first run without a calibration: the generic eye model fits most people within a few degrees;
+        // two seconds of looking at the camera fit this one.
+        let greeting = calibration == nil ? "no calibration for this camera: press z and look into the lens for 2 s" : nil
+        _ = loop.run(exitAtEnd: exitAtEnd, greeting: greeting, shouldStop: { interrupt.raised || streaming.failed })
         screen.close()
 
         streaming.stopAndWait()
@@ -78,7 +82,7 @@ struct LiveDashboard {
     }
 }
 
-/// The monitor's `g` and `c`: a challenge or a calibration on the monitor's own stream. Frames reach the
+/// The monitor's `g`, `c` and `z`: a challenge or a calibration on the monitor's own stream. Frames reach the
 /// task through the feed's tap on the vision queue; this (main) thread draws its views with a
 /// `GazeTaskLoop` on the dashboard's screen until it is done, then the dashboard comes back with the
 /// result in its status line. A calibration that succeeds is saved as `gazetop calibrate` saves it, and
@@ -107,7 +111,8 @@ final class MonitorTasks {
         guard !shouldStop() else { return "liveness challenge: the stream has ended" }
         var rng = SystemRandomNumberGenerator()
         let cells = ChallengeSequence.random(count: config.challenge.areaCount, grid: ScreenGrid(config: config.screen), using: &rng)
-        let task = run(ChallengeSession(sequence: cells, calibration: calibration, config: config))
+        let plan = CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng)
+        let task = run(ChallengeSession(sequence: cells, calibration: calibration, plan: plan, config: config))
         return "liveness challenge: " + (task.outcome?.headline ?? "stopped")
     }
 
@@ -125,6 +130,25 @@ final class MonitorTasks {
         calibration = fit.calibration
         feed.setCalibration(fit.calibration)
         return "calibration saved to \(path) (error \(RecordEncoding.num(fit.rmsErrorDeg, 1)) degrees); gaze uses it now"
+    }
+
+    /// The quick personal zero (`z`): re-centres the mapping in use (the saved calibration's, or the
+    /// generic eye model's) on the person's look at the camera, and saves it as the calibration file.
+    func zero() -> String {
+        guard !shouldStop() else { return "personal zero: the stream has ended" }
+        let task = run(PersonalZeroSession(config: config, calibration: calibration))
+        guard let outcome = task.outcome else { return "personal zero: stopped" }
+        guard let zeroed = outcome.calibration else { return "personal zero: " + outcome.headline }
+        let path = StatePaths.calibrationFile
+        let fit = CalibrationFit.Result(calibration: zeroed, rmsErrorDeg: 0, frames: outcome.frames)
+        do {
+            try CalibrationFile(fit, camera: CameraIdentity.of(camera)).save(path)
+        } catch {
+            return "personal zero not saved: \(error.description)"
+        }
+        calibration = zeroed
+        feed.setCalibration(zeroed)
+        return "personal zero saved to \(path); gaze uses it now (c calibrates fully)"
     }
 
     /// Runs `task` on the stream until it is done (or the program stops), drawing it; returns it finished.

@@ -19,8 +19,9 @@ struct Monitor: ParsableCommand {
             state, eye contact over the last 30 s and the session, a one-minute timeline, blinks, each eye's \
             openness, gaze and head pose, and on request the camera picture. Keys: q, Esc or F10 quit; space \
             pauses (the screen and the statistics); r resets the statistics; p shows the camera picture; \
-            + and - make eye contact stricter or looser; ? or F1 shows help (c and g, calibration and the liveness \
-            challenge, are not in this build yet). On quitting it prints a session \
+            + and - make eye contact stricter or looser; z zeroes the gaze on you (look into the camera for 2 s; \
+            saved as the camera's calibration); c calibrates fully; g runs the liveness challenge; ? or F1 shows \
+            help. On quitting it prints a session \
             summary (duration, eye contact, longest look-away, blinks per minute, face visible) to stdout. \
             When a simulated video ends, the last screen stays until you quit (--exit-at-end leaves at once).
 

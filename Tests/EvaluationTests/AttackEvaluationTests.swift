@@ -1,4 +1,5 @@
 import Foundation
+import Monitor
 import GazeCore
 import Testing
 import Vision
@@ -38,6 +39,33 @@ import Vision
         case .video:
             // A real, live-looking face: only the gaze gives it away.
             #expect(runs.allSatisfy { r in r.outcome.failedChecks.contains { [.calibration, .gazeAccuracy, .cellAccuracy].contains($0) } })
+        }
+    }
+}
+
+/// Pictures moved by hand on a phone (rendered from real ZJU frames, offline through the real pipeline), a
+/// run of each kind with the challenge's own calibration and one with a saved one (`gazetop evaluate
+/// --challenge` runs more): none may pass, and each is caught by a check that a moved picture cannot meet.
+@Suite(.serialized) struct PictureAttackTests {
+    @Test(arguments: PictureAttack.Kind.allCases)
+    func noMovedPicturePasses(_ kind: PictureAttack.Kind) throws {
+        guard let data = SharedData.dataFolder else {
+            print("skipped: ../shared/data not found")
+            return
+        }
+        let model = try FaceModel()
+        let clip = data + "/zju-eyeblink/14_000004M_FNN.mp4"
+        try #require(FileManager.default.fileExists(atPath: clip), "no \(clip)")
+        let material = try PictureAttack.Material.load(clip, pipeline: FramePipeline(model: model))
+        let attack = PictureAttack(model: model)
+        var rng = SeededRandom(seed: 5)
+        let runs = attack.run(kind, materials: [material], count: 1, savedCalibration: false, rng: &rng)
+            + attack.run(kind, materials: [material], count: 1, savedCalibration: true, rng: &rng)
+        for run in runs {
+            print("\(kind) \(run.sequence) saved=\(run.savedCalibration): \(run.outcome.result) "
+                  + "\(run.outcome.failedChecks.map(\.rawValue)) \(run.outcome.stop?.name ?? "")")
+            #expect(run.outcome.result != .pass, "\(kind) passed: \(run.sequence)")
+            #expect(run.outcome.stop != nil || run.outcome.failedChecks.contains { [.eyeInHead, .planarMotion].contains($0) })
         }
     }
 }

