@@ -1,8 +1,9 @@
 import CVision
 
-/// A video's frames (or pictures'), decoded once and encoded in the pixel format and size a simulated camera streams,
-/// so that serving a frame costs only a copy: the simulator's own decoding stays out of the timings of
-/// the code it exercises. Immutable once built.
+/// A video's frames (or pictures'), all decoded and encoded in the pixel format and size a simulated camera
+/// streams before it streams, so that serving a frame costs only a copy: the simulator's own decoding stays
+/// out of the timings of the code it exercises (`SimulatedV4L2Device.prepare`, for benchmarks; a camera
+/// otherwise encodes ahead by a bounded amount, `SimulatedFrameStream`). Immutable once built.
 public final class SimulatedFrames: Sendable {
     public let fourcc: FourCC
     public let width: Int
@@ -15,60 +16,88 @@ public final class SimulatedFrames: Sendable {
     public let durationMs: Double
     /// How long decoding and encoding took (before any frame was served).
     public let preparationMs: Double
+    /// Whether the stream starts again after the last frame.
+    public let loops: Bool
 
     public var byteCount: Int { frames.reduce(0) { $0 + $1.count } }
 
-    /// Decodes `video` and encodes every frame as `fourcc` at `width` x `height`. A format the simulator
-    /// cannot produce (it may offer one on purpose, to be refused) gives empty frames.
-    ///
-    /// `video` may also be an image or a folder of images (`ImageFolderSource`: name order, 30 frames a
-    /// second): each picture becomes a frame, scaled to the size, in grey (images are read as luma, so
-    /// colour formats carry neutral chroma).
-    public init(video: String, fourcc: FourCC, width: Int, height: Int) throws(CaptureError) {
+    /// Decodes `video` and encodes every frame as `fourcc` at `width` x `height` (see `Encoder`).
+    public init(video: String, fourcc: FourCC, width: Int, height: Int, loops: Bool = false) throws(CaptureError) {
         let start = CaptureClock.nowMs()
         var frames: [[UInt8]] = []
         var times: [Double] = []
-        if FileSystem.isPictures(video) {
-            let source = try ImageFolderSource(path: video)
-            var gray = [UInt8](repeating: 0, count: width * height)
-            while let frame = try source.nextFrame() {
-                if frame.width != width || frame.height != height {
-                    try Self.resize(frame.gray, frame.width, frame.height, 1, into: &gray, width, height, video)
-                } else {
-                    gray = frame.gray
-                }
-                let bgr = fourcc == .grey ? [] : gray.flatMap { [$0, $0, $0] }
-                frames.append(try Self.encode(gray: gray, bgr: bgr, fourcc, width, height, video))
-                times.append(frame.timeMs)
-            }
-        } else {
-            let source = try VideoFileSource(path: video, keepsColor: fourcc != .grey)
-            let resizes = source.width != width || source.height != height
-            var gray = [UInt8](repeating: 0, count: width * height)
-            var bgr = [UInt8](repeating: 0, count: width * height * 3)
-            while let frame = try source.nextFrame() {
-                if resizes {
-                    try Self.resize(frame.gray, source.width, source.height, 1, into: &gray, width, height, video)
-                    if fourcc != .grey {
-                        try Self.resize(source.lastColorFrame, source.width, source.height, 3, into: &bgr, width, height, video)
-                    }
-                } else {
-                    gray = frame.gray
-                    if fourcc != .grey { bgr = source.lastColorFrame }
-                }
-                frames.append(try Self.encode(gray: gray, bgr: bgr, fourcc, width, height, video))
-                times.append(frame.timeMs)
-            }
+        let encoder = try Encoder(video: video, fourcc: fourcc, width: width, height: height)
+        while let f = try encoder.next() {
+            frames.append(f.bytes)
+            times.append(f.timeMs)
         }
-        guard !frames.isEmpty else { throw .unreadableVideo(path: video, reason: "no frames") }
+        guard !frames.isEmpty else { throw .unreadableVideo(path: video, reason: "") }
         let interval = times.count > 1 ? (times[times.count - 1] - times[0]) / Double(times.count - 1) : 1000.0 / 30
         self.fourcc = fourcc
         self.width = width
         self.height = height
+        self.loops = loops
         self.frames = frames
         self.timesMs = times.map { $0 - times[0] }
         self.durationMs = (times[times.count - 1] - times[0]) + interval
         self.preparationMs = CaptureClock.nowMs() - start
+    }
+
+    /// A video's (or pictures') frames one at a time, encoded as a simulated camera streams them.
+    ///
+    /// `video` may also be an image or a folder of images (`ImageFolderSource`: name order, 30 frames a
+    /// second): each picture becomes a frame, scaled to the size, in grey (images are read as luma, so
+    /// colour formats carry neutral chroma). A format the simulator cannot produce (it may offer one on
+    /// purpose, to be refused) gives empty frames.
+    final class Encoder {
+        private let video: String
+        private let fourcc: FourCC
+        private let width: Int, height: Int
+        private let pictures: ImageFolderSource?
+        private let file: VideoFileSource?
+        private var gray: [UInt8]
+        private var bgr: [UInt8]
+
+        init(video: String, fourcc: FourCC, width: Int, height: Int) throws(CaptureError) {
+            self.video = video
+            self.fourcc = fourcc
+            self.width = width
+            self.height = height
+            gray = [UInt8](repeating: 0, count: width * height)
+            bgr = [UInt8](repeating: 0, count: width * height * 3)
+            if FileSystem.isPictures(video) {
+                pictures = try ImageFolderSource(path: video)
+                file = nil
+            } else {
+                pictures = nil
+                file = try VideoFileSource(path: video, keepsColor: fourcc != .grey)
+            }
+        }
+
+        /// The next frame encoded, with its stream time; nil at the end.
+        func next() throws(CaptureError) -> (bytes: [UInt8], timeMs: Double)? {
+            if let pictures {
+                guard let frame = try pictures.nextFrame() else { return nil }
+                if frame.width != width || frame.height != height {
+                    try SimulatedFrames.resize(frame.gray, frame.width, frame.height, 1, into: &gray, width, height, video)
+                } else {
+                    gray = frame.gray
+                }
+                let colour = fourcc == .grey ? [] : gray.flatMap { [$0, $0, $0] }
+                return (try SimulatedFrames.encode(gray: gray, bgr: colour, fourcc, width, height, video), frame.timeMs)
+            }
+            guard let source = file, let frame = try source.nextFrame() else { return nil }
+            if source.width != width || source.height != height {
+                try SimulatedFrames.resize(frame.gray, source.width, source.height, 1, into: &gray, width, height, video)
+                if fourcc != .grey {
+                    try SimulatedFrames.resize(source.lastColorFrame, source.width, source.height, 3, into: &bgr, width, height, video)
+                }
+            } else {
+                gray = frame.gray
+                if fourcc != .grey { bgr = source.lastColorFrame }
+            }
+            return (try SimulatedFrames.encode(gray: gray, bgr: bgr, fourcc, width, height, video), frame.timeMs)
+        }
     }
 
     /// The size and frame rate of what a simulated camera would serve from `path` (a video, an image or
@@ -83,7 +112,7 @@ public final class SimulatedFrames: Sendable {
         return (video.width, video.height, video.nominalFps)
     }
 
-    private static func resize(_ src: [UInt8], _ sw: Int, _ sh: Int, _ channels: Int, into dst: inout [UInt8],
+    static func resize(_ src: [UInt8], _ sw: Int, _ sh: Int, _ channels: Int, into dst: inout [UInt8],
                                _ dw: Int, _ dh: Int, _ video: String) throws(CaptureError) {
         var error = cvs_error()
         let status = dst.withUnsafeMutableBufferPointer { out in
@@ -92,7 +121,7 @@ public final class SimulatedFrames: Sendable {
         guard status == CVS_OK else { throw .decodeFailed(path: video, reason: CVisionText.message(error)) }
     }
 
-    private static func encode(gray: [UInt8], bgr: [UInt8], _ fourcc: FourCC, _ width: Int, _ height: Int,
+    static func encode(gray: [UInt8], bgr: [UInt8], _ fourcc: FourCC, _ width: Int, _ height: Int,
                                _ video: String) throws(CaptureError) -> [UInt8] {
         var error = cvs_error()
         switch fourcc {
@@ -118,4 +147,17 @@ public final class SimulatedFrames: Sendable {
             return []
         }
     }
+}
+
+extension SimulatedFrames: SimulatedFrameStore {
+    public func frame(_ i: Int) -> SimulatedFrame? {
+        guard !ends(before: i) else { return nil }
+        let n = frames.count
+        return SimulatedFrame(bytes: frames[i % n], offsetUs: (Double(i / n) * durationMs + timesMs[i % n]) * 1000,
+                              last: !loops && i == n - 1)
+    }
+
+    public func ends(before i: Int) -> Bool { !loops && i >= frames.count }
+    public func release(before i: Int) {}
+    public var heldBytes: Int { byteCount }
 }

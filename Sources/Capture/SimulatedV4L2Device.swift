@@ -87,7 +87,8 @@ public final class SimulatedV4L2Device: V4L2Driver {
         public var framesDropped: Int
         /// CPU time (of whichever thread polled) spent copying frames into buffers.
         public var workUs: Int64
-        /// Size of the pre-encoded frames, and how long decoding and encoding them took.
+        /// Size of the encoded frames held now, and how long the first was in coming (or, after `prepare`,
+        /// all of them).
         public var preparedBytes: Int
         public var preparationMs: Double
     }
@@ -96,7 +97,7 @@ public final class SimulatedV4L2Device: V4L2Driver {
 
     /// Builds the frames for a format now, so a benchmark can time the streaming alone.
     public func prepare(fourcc: FourCC, width: Int, height: Int) throws(CaptureError) {
-        let frames = try SimulatedFrames(video: config.video, fourcc: fourcc, width: width, height: height)
+        let frames = try SimulatedFrames(video: config.video, fourcc: fourcc, width: width, height: height, loops: config.loops)
         state.withLock { $0.store = frames }
     }
 

@@ -199,14 +199,24 @@ extension SimulatedV4L2State {
         if streaming { return }
         if store == nil {
             do {
-                store = try SimulatedFrames(video: config.video, fourcc: fourcc, width: width, height: height)
+                store = try SimulatedFrameStream(video: config.video, fourcc: fourcc, width: width, height: height,
+                                                 loops: config.loops, firstIndex: nextFrame)
             } catch {
                 throw Errno(EIO)
             }
         }
+        // The frame streaming starts with (encoded ahead while the stream was off, or just now).
+        var first = store!.frame(nextFrame)
+        var waitedMs = 0
+        while first == nil && !store!.ends(before: nextFrame) && waitedMs < 5000 {
+            usleep(1000)
+            waitedMs += 1
+            first = store!.frame(nextFrame)
+        }
         streaming = true
         streamStartUs = CaptureClock.nowUs() // after any decoding: the first frame is due now
         startFrame = nextFrame
+        startOffsetUs = first.map { offsetUs(nextFrame, $0) } ?? 0
     }
 
     /// Stops the stream; every buffer, queued or done, returns to the application (dequeued).

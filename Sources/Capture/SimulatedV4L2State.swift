@@ -48,7 +48,9 @@ struct SimulatedV4L2State {
     /// length.
     var nextFrame = 0
     var sequence: UInt32 = 0
-    var store: SimulatedFrames?
+    var store: (any SimulatedFrameStore)?
+    /// The offset of the frame streaming (re)started with, from which frames are due.
+    var startOffsetUs = 0.0
     var unplugged = false
     var unpluggedAtUs: Int64 = 0
     var hasUnplugged = false
@@ -69,7 +71,7 @@ struct SimulatedV4L2State {
     var counters: SimulatedV4L2Device.Counters {
         .init(openDescriptors: nonBlocking.count, mappedBuffers: (buffers + orphans).reduce(0) { $0 + $1.mapped },
               allocatedBuffers: buffers.count + orphans.count, isStreaming: streaming, framesServed: framesServed,
-              framesDropped: framesDropped, workUs: workUs, preparedBytes: store?.byteCount ?? 0,
+              framesDropped: framesDropped, workUs: workUs, preparedBytes: store?.heldBytes ?? 0,
               preparationMs: store?.preparationMs ?? 0)
     }
 
@@ -145,24 +147,23 @@ struct SimulatedV4L2State {
 
     // MARK: Frames
 
-    var exhausted: Bool { !config.loops && nextFrame >= (store?.frames.count ?? Int.max) }
+    var exhausted: Bool { store?.ends(before: nextFrame) ?? false }
 
     /// Where frame `i` sits in time, from the first frame of the first pass.
-    func offsetUs(_ i: Int) -> Double {
-        guard let store else { return 0 }
-        if config.fps != nil { return Double(i) * 1_000_000 / rate }
-        let n = store.frames.count
-        return (Double(i / n) * store.durationMs + store.timesMs[i % n]) * 1000
+    func offsetUs(_ i: Int, _ frame: SimulatedFrame) -> Double {
+        config.fps != nil ? Double(i) * 1_000_000 / rate : frame.offsetUs
     }
 
-    func dueUs(_ i: Int) -> Int64 { streamStartUs + Int64(offsetUs(i) - offsetUs(startFrame)) }
+    func dueUs(_ i: Int, _ frame: SimulatedFrame) -> Int64 { streamStartUs + Int64(offsetUs(i, frame) - startOffsetUs) }
 
-    /// Captures every frame that is due by `nowUs`.
+    /// Captures every frame that is due by `nowUs` (and encoded: one still being encoded is taken by a
+    /// later call).
     mutating func advance(nowUs: Int64) {
-        guard streaming, !unplugged, let store, !store.frames.isEmpty else { return }
+        guard streaming, !unplugged, let store else { return }
         while !exhausted {
             if let stall = config.stallAfterFrames, nextFrame >= stall { return }
-            let due = dueUs(nextFrame)
+            guard let frame = store.frame(nextFrame) else { return }
+            let due = dueUs(nextFrame, frame)
             switch config.pacing {
             case .realtime: if due > nowUs { return }
             // On demand, one frame at a time, only when the last one has been taken: frames are made as
@@ -178,13 +179,13 @@ struct SimulatedV4L2State {
             } else {
                 let start = CaptureClock.threadCPUUs()
                 let index = queued.removeFirst()
-                fill(index, with: store.frames[nextFrame % store.frames.count], timestampUs: due,
-                     last: !config.loops && nextFrame == store.frames.count - 1)
+                fill(index, with: frame.bytes, timestampUs: due, last: frame.last)
                 done.append(index)
                 framesServed += 1
                 workUs += CaptureClock.threadCPUUs() - start
             }
             nextFrame += 1
+            store.release(before: nextFrame)
             sequence &+= 1
         }
     }
@@ -219,7 +220,9 @@ struct SimulatedV4L2State {
         if unplugged { return (Int16(POLLERR | POLLHUP | POLLPRI), nil) }
         if !done.isEmpty || exhausted { return (Int16(POLLIN | POLLRDNORM), nil) }
         let stalled = config.stallAfterFrames.map { nextFrame >= $0 } ?? false
-        guard config.pacing == .realtime, !stalled else { return (0, nil) }
-        return (0, dueUs(nextFrame))
+        // A frame still being encoded is looked for again shortly.
+        guard !stalled, let next = store?.frame(nextFrame) else { return (0, stalled ? nil : nowUs + 2_000) }
+        guard config.pacing == .realtime else { return (0, nil) }
+        return (0, dueUs(nextFrame, next))
     }
 }

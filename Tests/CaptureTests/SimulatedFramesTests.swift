@@ -92,4 +92,48 @@ import Testing
         #expect(frames.count == 5)
         #expect(frames.allSatisfy { $0.width == 640 && $0.height == 480 && $0.gray == frames[0].gray })
     }
+
+    /// A long video is encoded ahead by a bounded amount, not whole before the first frame: video00 at
+    /// 1280x720 in YUYV was 761 MB and seconds of blank screen before it streamed.
+    @Test(.enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)))
+    func aLongVideoIsEncodedAheadByABoundedAmount() throws {
+        let spec = "sim:" + TestData.root + "/videos/video00.mp4?formats=YUYV"
+        let device = try SimulatedV4L2Device(spec: spec)
+        let camera = V4L2Camera(path: spec, driver: device)
+        try camera.open()
+        try camera.configure(CaptureRequest(width: 1280, height: 720, fps: 30))
+        try camera.start()
+        defer { camera.close() }
+        var frames = 0
+        while frames < 3 {
+            if case .frame = try camera.read(waitMs: 1000) { frames += 1 }
+        }
+        let bound = SimulatedFrameStream.aheadFrames * 1280 * 720 * 2
+        #expect(device.counters.preparedBytes > 0 && device.counters.preparedBytes <= bound,
+                "\(device.counters.preparedBytes) bytes held, bound \(bound)")
+    }
+
+    /// Every frame once, in order, the last one flagged; looping, the next pass follows in time.
+    @Test(.enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)))
+    func theStreamGivesEveryFrameThenLoops() throws {
+        let count = try #require(try VideoFileSource(path: TestData.zjuClip).expectedFrameCount)
+        let whole = try SimulatedFrames(video: TestData.zjuClip, fourcc: .grey, width: 320, height: 240, loops: true)
+        for loops in [false, true] {
+            let stream = try SimulatedFrameStream(video: TestData.zjuClip, fourcc: .grey, width: 320, height: 240, loops: loops)
+            var i = 0
+            while i < count + 3 && !stream.ends(before: i) {
+                guard let f = stream.frame(i) else {
+                    usleep(1000)
+                    continue
+                }
+                let expected = try #require(whole.frame(i))
+                #expect(f.bytes == expected.bytes && f.offsetUs == expected.offsetUs, "frame \(i)")
+                #expect(f.last == (!loops && i == count - 1), "frame \(i)")
+                #expect(stream.heldBytes <= SimulatedFrameStream.aheadFrames * 320 * 240)
+                i += 1
+                stream.release(before: i)
+            }
+            #expect(i == (loops ? count + 3 : count))
+        }
+    }
 }
