@@ -13,7 +13,10 @@ final class DecodeAhead: @unchecked Sendable {
     private let source: FrameSource
     private let decoded = Mutex<[Result<Frame?, CaptureError>]>([])
     private let stopped = Atomic<Bool>(false)
-    private let freeSlots = DispatchSemaphore(value: 1) // more once the first frame's size is known
+    /// One permit per frame that may wait decoded: one at first, more once the first frame's size is known.
+    /// Made at 0 and signalled: libdispatch traps when a semaphore is freed below the value it was made
+    /// with, which this one is whenever decoded frames wait (an interrupted `analyze` crashed so at exit).
+    private let freeSlots = DispatchSemaphore(value: 0)
     private let ready = DispatchSemaphore(value: 0)
     private let memoryBudgetBytes: Int
     private let minimumFrames: Int
@@ -23,6 +26,7 @@ final class DecodeAhead: @unchecked Sendable {
         self.source = source
         self.memoryBudgetBytes = memoryBudgetBytes
         self.minimumFrames = minimumFrames
+        freeSlots.signal()
         DispatchQueue(label: "gazetop.decode-ahead").async { [self] in decodeAll() }
     }
 

@@ -17,10 +17,14 @@ final class NewestFrameSlot: Sendable {
 
     private let state = Mutex(State())
     private let lossless: Bool
-    /// Lossless mode: one permit per empty slot.
-    private let space = DispatchSemaphore(value: 1)
+    /// Lossless mode: one permit per empty slot. Made at 0 and signalled once: libdispatch traps when a
+    /// semaphore is freed below the value it was made with, as this one is whenever a frame is in the slot.
+    private let space = DispatchSemaphore(value: 0)
 
-    init(lossless: Bool) { self.lossless = lossless }
+    init(lossless: Bool) {
+        self.lossless = lossless
+        space.signal()
+    }
 
     /// Frames replaced before vision took them.
     var dropped: Int { state.withLock { $0.dropped } }
