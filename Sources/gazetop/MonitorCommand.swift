@@ -117,7 +117,7 @@ struct Monitor: ParsableCommand {
 
     /// The full-screen dashboard, then the session summary on stdout.
     private func runDashboard() throws(CommandFailure) {
-        try TerminalCheck.requireUTF8(unlessASCII: ascii)
+        try TerminalCheck.requireScreen(ascii: ascii)
         let (device, _) = try camera.camera()
         let model = ModelHandOver(try modelOptions.load())
         let reportFile = try ReportFile(path: report)
