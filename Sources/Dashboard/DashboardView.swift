@@ -138,6 +138,8 @@ public enum DashboardView {
 
     /// The state's word, its band's role, and a line saying more.
     static func bannerText(_ s: Snapshot) -> (word: String, role: Role, detail: String) {
+        // While the camera is away nothing is known of the person: the last state would be a guess.
+        if s.stream == .waiting { return ("NO CAMERA", .alertBanner, "the camera went away; waiting for it to come back") }
         if s.paused {
             let was = bannerText(Snapshot.unpaused(s)).word.lowercased()
             return ("PAUSED", .idleBanner, "statistics stopped (showing: \(was)); space resumes")

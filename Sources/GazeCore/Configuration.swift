@@ -133,6 +133,9 @@ public struct DashboardConfig: Sendable, Equatable {
     /// A face narrower than this (pixels) leaves eyes too few pixels wide for pupils and lids (the eye
     /// measures' confidence falls to 0 at 8 px wide eyes, a sixth of the face).
     public var smallFaceWidthPixels = 90.0
+    /// ...and the warning goes only once the face is this much wider again: a face at the limit moves by a
+    /// few pixels from frame to frame, which would flip the warning several times a second.
+    public var smallFaceClearFactor = 1.1
     /// A resting adult blinks roughly 10-20 times a minute; rates outside these far limits are pointed out.
     public var typicalBlinksPerMinute = 10.0...20.0
     public var lowBlinksPerMinute = 5.0

@@ -39,6 +39,8 @@ public struct SnapshotCollector: Sendable {
     private var blinksCounted = 0
     private var blinkStartMs: Double?
     private var lastBlinkDurationMs: Double?
+    /// Whether "face too small" is up (with hysteresis: `DashboardConfig.smallFaceClearFactor`).
+    private var faceTooSmall = false
 
     public init(config: GazeConfig = GazeConfig()) {
         self.config = config
@@ -54,6 +56,12 @@ public struct SnapshotCollector: Sendable {
         if paused { return }
         latest = r
         self.frameLevel = frameLevel
+        if let width = r.raw?.faceWidth, r.face {
+            let d = config.dashboard
+            faceTooSmall = width < d.smallFaceWidthPixels * (faceTooSmall ? d.smallFaceClearFactor : 1)
+        } else {
+            faceTooSmall = false
+        }
         gaze = GazeState(r, previous: gaze, fullScaleDeg: config.gaze.fullScaleDeg)
         window.add(timeMs: r.t, on: r.eyeContact)
         addToTimeline(r)
@@ -169,9 +177,7 @@ public struct SnapshotCollector: Sendable {
             if level < d.tooDarkLevel { warnings.append(.tooDark(level: level)) }
             if level > d.tooBrightLevel { warnings.append(.tooBright(level: level)) }
         }
-        if let width = latest?.raw?.faceWidth, latest?.face == true, width < d.smallFaceWidthPixels {
-            warnings.append(.faceTooSmall(widthPixels: width))
-        }
+        if faceTooSmall, let width = latest?.raw?.faceWidth { warnings.append(.faceTooSmall(widthPixels: width)) }
         s.warnings = warnings
     }
 

@@ -16,8 +16,8 @@ import Testing
     static let updating = ProcessInfo.processInfo.environment["GAZETOP_UPDATE_GOLDEN"] == "1"
 
     enum State: String, CaseIterable, CustomTestStringConvertible {
-        case eyeContact, lookingAway, lookingDown, eyesClosed, noFace, twoFaces, paused, ended, help, preview,
-             faceTooSmall, tooDark, ascii, noColor
+        case eyeContact, lookingAway, lookingDown, eyesClosed, noFace, twoFaces, paused, ended, cameraAway, help,
+             preview, faceTooSmall, tooDark, ascii, noColor
 
         var testDescription: String { rawValue }
 
@@ -36,6 +36,11 @@ import Testing
             case .ended:
                 var s = SnapshotFixtures.snapshot(endingWith: .contact)
                 s.stream = .ended
+                return s
+            case .cameraAway:
+                // The last frame showed eye contact; then the camera went (`--reconnect` waits for it).
+                var s = SnapshotFixtures.snapshot(endingWith: .contact)
+                s.stream = .waiting
                 return s
             case .help:
                 var s = SnapshotFixtures.snapshot(endingWith: .contact)

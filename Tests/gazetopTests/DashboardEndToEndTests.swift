@@ -250,6 +250,23 @@ struct DashboardEndToEndTests {
                             + "use a terminal such as xterm, or --json for records", "first exited 13"], "\(screen)")
     }
 
+    /// While the camera is away (`--reconnect` waiting), the band says so instead of the person's last
+    /// state, and the state comes back with the camera.
+    @Test func theBandSaysWhenTheCameraIsAway() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let run = Self.gazetopCommand(["--device", "sim:\(Self.clip)?unplug-after=40&replug-after-ms=4000", "--size", "320x240",
+                                       "--reconnect", "--loop"])
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8", "\(run); sleep 600"])
+        let away = try tmux.waitFor("the camera to go") { $0.contains("N O   C A M E R A") }
+        #expect(away.contains("waiting for it to come back"), "\(away)")
+        #expect(!away.contains("E Y E   C O N T A C T") && !away.contains("L O O K I N G"), "\(away)")
+        let back = try tmux.waitFor("the camera to come back", seconds: 30) { !$0.contains("N O   C A M E R A") && $0.contains("BLINKS") }
+        #expect(!back.contains("Waiting for the camera"), "\(back)")
+        try tmux.keys("q")
+    }
+
     /// Without a UTF-8 locale the dashboard cannot draw its characters: one line and exit 13, unless
     /// --ascii, which draws in plain ASCII (and NO_COLOR leaves the colours off).
     @Test func aTerminalWithoutUTF8() throws {
