@@ -11,10 +11,14 @@ struct Gazetop: ParsableCommand {
             Without a subcommand, gazetop runs the live monitor on the first camera. \
             Analyse a recording instead with: gazetop analyze VIDEO
             """,
+        // `gazetop --version`: one place for the number; raise it with a release.
+        version: Gazetop.version,
         subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self, Challenge.self, Calibrate.self,
                       Match.self],
         defaultSubcommand: Monitor.self
     )
+
+    static let version = "0.1.0"
 
     /// ArgumentParser's own entry, except that a usage error is one line, as every error is (ArgumentParser
     /// adds the usage and a pointer to --help: three lines), and a word that is no command is named with the

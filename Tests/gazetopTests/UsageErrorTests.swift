@@ -33,3 +33,12 @@ import Testing
         #expect(CommandNames.editDistance("kitten", "sitting") == 3)
     }
 }
+
+/// `gazetop --version`: the version alone on stdout, exit 0.
+@Suite struct VersionTests {
+    @Test func versionIsPrinted() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let run = try ErrorPathTests.run(["--version"])
+        #expect(run.status == 0 && run.stdout == Gazetop.version + "\n" && run.stderr.isEmpty, "\(run)")
+    }
+}
