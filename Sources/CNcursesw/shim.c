@@ -108,3 +108,19 @@ void cnc_install_crash_restore(void) {
 }
 
 void cnc_forget_terminal(void) { restore_fd = -1; }
+
+int cnc_terminal_can_draw(int fd) {
+    // setupterm with an error pointer reports instead of printing and exiting; the TERMINAL it makes is
+    // freed again so that newterm later starts from nothing, as it would have without this question.
+    TERMINAL *before = cur_term;
+    int error = 0;
+    if (setupterm(NULL, fd, &error) != OK) {
+        set_curterm(before);
+        return -1;
+    }
+    const char *move = tigetstr("cup");
+    int can = move != NULL && move != (char *)-1;
+    TERMINAL *asked = set_curterm(before);
+    del_curterm(asked);
+    return can;
+}

@@ -21,6 +21,8 @@ public enum CameraError: Error, Equatable, CustomStringConvertible, Sendable {
     case failed(path: String, call: String, errno: Errno)
     /// A frame arrived that could not be turned into pixels (a corrupt MJPEG frame, say).
     case badFrame(path: String, reason: String)
+    /// What a simulated camera serves cannot be read (a picture of its folder, its video): `reason` names it.
+    case unreadableSource(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum CameraError: Error, Equatable, CustomStringConvertible, Sendable {
             "\(call) on \(path) failed: \(errno)"
         case .badFrame(let path, let reason):
             "bad frame from \(path): \(reason)"
+        case .unreadableSource(_, let reason):
+            reason // it names the picture or video
         }
     }
 }

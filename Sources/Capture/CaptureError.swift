@@ -14,7 +14,7 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             reason.hasPrefix("cannot read video") ? reason
                 : "cannot read video \(path): \(reason.isEmpty ? "not a video FFmpeg can read" : reason)"
         case .unreadableImage(let path, _): "cannot read image \(path): not an image OpenCV can decode"
-        case .noImagesInFolder(let path): "no images (.jpg, .jpeg, .png, .bmp, .pgm, .ppm) in folder \(path)"
+        case .noImagesInFolder(let path): "no images (.jpg, .jpeg, .png, .bmp, .pgm, .ppm) or videos in folder \(path)"
         case .decodeFailed(let path, let reason): "decoding \(path) failed: \(reason)"
         }
     }

@@ -35,6 +35,15 @@ public final class VideoFileSource: FrameSource {
 
     deinit { cvs_video_destroy(handle) }
 
+    /// Names that say "video", for finding the videos of a folder (a file named otherwise is still read
+    /// as a video when named on its own).
+    public static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "wmv", "flv", "ts", "3gp"]
+
+    public static func isVideo(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return videoExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
     /// Whether frames are now made grey in one pass from the decoded YUV, which gives the same bytes as
     /// the two conversions it replaces (checked on the first frame; see CVision's video.cpp).
     public var makesGreyInOnePass: Bool { cvs_video_get_info(handle).one_pass_grey != 0 }
@@ -79,10 +88,18 @@ public final class ImageFolderSource: FrameSource {
     public let nominalFps: Double?
     public var expectedFrameCount: Int? { paths.count }
     public let paths: [String]
+    /// Whether a picture that cannot be read is passed over (and listed in `skipped`) rather than thrown.
+    private let skipsUnreadable: Bool
     private var index = 0
+    private var framesGiven = 0
+    public private(set) var skipped: [String] = []
 
-    /// - Parameter fps: the rate the images are taken to have been shot at (stream time = index / fps).
-    public init(path: String, fps: Double = 30) throws(CaptureError) {
+    /// - Parameters:
+    ///   - fps: the rate the images are taken to have been shot at (stream time = index / fps; a picture
+    ///     passed over leaves its time empty).
+    ///   - skipsUnreadable: in a folder, pass over a picture that cannot be read (one junk file among
+    ///     hundreds should not cost the rest); when none can be read, the first one's failure is thrown.
+    public init(path: String, fps: Double = 30, skipsUnreadable: Bool = false) throws(CaptureError) {
         var isFolder = false
         guard FileSystem.exists(path, isFolder: &isFolder) else { throw .fileNotFound(path: path) }
         if isFolder {
@@ -97,6 +114,7 @@ public final class ImageFolderSource: FrameSource {
         }
         name = path
         nominalFps = fps
+        self.skipsUnreadable = skipsUnreadable && isFolder
     }
 
     public static func isImage(_ path: String) -> Bool {
@@ -105,8 +123,24 @@ public final class ImageFolderSource: FrameSource {
     }
 
     public func nextFrame() throws(CaptureError) -> Frame? {
-        guard index < paths.count else { return nil }
-        let path = paths[index]
+        var firstFailure: CaptureError?
+        while index < paths.count {
+            do throws(CaptureError) {
+                let frame = try read(paths[index])
+                framesGiven += 1
+                return frame
+            } catch {
+                guard skipsUnreadable else { throw error }
+                skipped.append(error.description)
+                firstFailure = firstFailure ?? error
+                index += 1
+            }
+        }
+        if framesGiven == 0, let firstFailure { throw firstFailure }
+        return nil
+    }
+
+    private func read(_ path: String) throws(CaptureError) -> Frame {
         var error = cvs_error()
         guard let picture = cvs_picture_load_gray(path, &error) else {
             throw .unreadableImage(path: path, reason: CVisionText.message(error))
@@ -127,11 +161,25 @@ public final class ImageFolderSource: FrameSource {
 }
 
 /// Opens what the user named: a folder of images, an image file, or a video file.
-public func openFileSource(path: String, keepsColor: Bool = false) throws(CaptureError) -> FrameSource {
+/// - Parameter skipsUnreadable: pass over a folder's pictures that cannot be read (`FrameSource.skipped`).
+public func openFileSource(path: String, keepsColor: Bool = false, skipsUnreadable: Bool = false) throws(CaptureError)
+    -> FrameSource {
     var isFolder = false
     guard FileSystem.exists(path, isFolder: &isFolder) else { throw .fileNotFound(path: path) }
-    if isFolder || ImageFolderSource.isImage(path) { return try ImageFolderSource(path: path) }
+    if isFolder || ImageFolderSource.isImage(path) { return try ImageFolderSource(path: path, skipsUnreadable: skipsUnreadable) }
     return try VideoFileSource(path: path, keepsColor: keepsColor)
+}
+
+/// The inputs a path the user named stands for: a folder of images is one input (its pictures are the
+/// frames); a folder without images but with videos is each of its videos, in name order (a folder of
+/// recordings); anything else is itself.
+public func fileInputs(_ path: String) -> [String] {
+    var isFolder = false
+    guard FileSystem.exists(path, isFolder: &isFolder), isFolder else { return [path] }
+    let names = FileSystem.entries(of: path).sorted()
+    guard !names.contains(where: ImageFolderSource.isImage) else { return [path] }
+    let videos = names.filter(VideoFileSource.isVideo).map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+    return videos.isEmpty ? [path] : videos
 }
 
 /// The message of a CVision error as Swift text (shared by every target that calls CVision).

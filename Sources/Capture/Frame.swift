@@ -57,8 +57,12 @@ public protocol FrameSource: AnyObject {
     /// Whether the source ended before its stream did (a video file cut short or damaged), once
     /// `nextFrame` has returned nil.
     var endedEarly: Bool { get }
+    /// The parts that could not be read and were passed over (a folder's pictures, each with why), once
+    /// `nextFrame` has returned nil; their frames have no record.
+    var skipped: [String] { get }
 }
 
 extension FrameSource {
     public var endedEarly: Bool { false }
+    public var skipped: [String] { [] }
 }

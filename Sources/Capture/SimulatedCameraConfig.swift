@@ -113,10 +113,11 @@ public struct SimulatedCameraConfig: Equatable, Sendable {
         }
     }
 
-    /// "640x480" as a size; nil unless both sides are positive and the width is even (YUYV pairs pixels).
-    public static func size(_ text: String) -> (width: Int, height: Int)? {
-        let sides = text.lowercased().split(separator: "x").map { Int($0) }
-        guard sides.count == 2, let w = sides[0], let h = sides[1], w > 0, h > 0, w % 2 == 0 else { return nil }
+    /// "640x480" as a size; nil unless both sides are positive and (with `evenWidth`) the width is even
+    /// (YUYV pairs pixels).
+    public static func size(_ text: String, evenWidth: Bool = true) -> (width: Int, height: Int)? {
+        let sides = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard sides.count == 2, let w = sides[0], let h = sides[1], w > 0, h > 0, !evenWidth || w % 2 == 0 else { return nil }
         return (w, h)
     }
 }

@@ -28,6 +28,9 @@ public protocol SimulatedFrameStore: AnyObject, Sendable {
     var heldBytes: Int { get }
     /// How long the first frame took to be ready (decoding and encoding before anything was served).
     var preparationMs: Double { get }
+    /// Why the stream ends where it does, when that is not the video's end: a picture of a folder that
+    /// cannot be read (the camera fails there, naming it, rather than seeming to end).
+    var failure: CaptureError? { get }
 }
 
 /// A simulated camera's frames encoded on a thread of its own, at most `aheadFrames` ahead of the camera:
@@ -77,6 +80,7 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
 
     public var heldBytes: Int { core.shared.withLock { $0.heldBytes } }
     public var preparationMs: Double { core.shared.withLock { $0.preparationMs } }
+    public var failure: CaptureError? { core.shared.withLock { $0.failure } }
 
     /// What the encoding thread and the camera share; the thread holds this, not the stream, so the
     /// stream's release stops it.

@@ -20,6 +20,8 @@ public final class SimulatedFrames: Sendable {
     public let loops: Bool
 
     public var byteCount: Int { frames.reduce(0) { $0 + $1.count } }
+    /// Built whole or not at all: a picture that cannot be read was thrown by `init`.
+    public var failure: CaptureError? { nil }
 
     /// Decodes `video` and encodes every frame as `fourcc` at `width` x `height` (see `Encoder`).
     public init(video: String, fourcc: FourCC, width: Int, height: Int, loops: Bool = false) throws(CaptureError) {

@@ -127,6 +127,11 @@ public final class SimulatedV4L2Device: V4L2Driver {
         }
     }
 
+    public func explain(_ failure: Errno, path: String) -> CameraError? {
+        guard failure.rawValue == EIO, let source = state.withLock({ $0.sourceFailure }) else { return nil }
+        return .unreadableSource(path: path, reason: source.description)
+    }
+
     private func isNonBlocking(_ fd: Int32) -> Bool { state.withLock { $0.nonBlocking[fd] ?? true } }
 
     public func mmap(_ fd: Int32, length: Int, offset: Int) throws(Errno) -> UnsafeMutableRawPointer {

@@ -130,7 +130,9 @@ extension SimulatedV4L2State {
         // Freeing buffers that are streaming or still mapped is refused (older kernels' rule, and the
         // strict order capture must follow anyway: STREAMOFF, munmap, then REQBUFS 0).
         guard !streaming, buffers.allSatisfy({ $0.mapped == 0 }) else { throw Errno(EBUSY) }
-        releaseQueue()
+        // Another program streaming the same video holds it, as another program holds a real camera.
+        if request.pointee.count > 0 && lockKey == nil { lockKey = try SimulatedCameraLock.acquire(config.video) }
+        releaseQueue(keepingLock: request.pointee.count > 0)
         guard request.pointee.count > 0 else { return }
         let count = min(max(Int(request.pointee.count), 2), 16)
         for _ in 0..<count {
@@ -187,6 +189,11 @@ extension SimulatedV4L2State {
         }
         advance(nowUs: nowUs)
         if unplugged { throw Errno(ENODEV) }
+        if done.isEmpty && exhausted, let failure = store?.failure {
+            // The frames before an unreadable picture were served; at it, the camera fails naming it.
+            sourceFailure = failure
+            throw Errno(EIO)
+        }
         guard !done.isEmpty else { throw Errno(exhausted ? EPIPE : EAGAIN) }
         let index = done.removeFirst()
         buffers[index].state = .dequeued
@@ -202,6 +209,7 @@ extension SimulatedV4L2State {
                 store = try SimulatedFrameStream(video: config.video, fourcc: fourcc, width: width, height: height,
                                                  loops: config.loops, firstIndex: nextFrame)
             } catch {
+                sourceFailure = error
                 throw Errno(EIO)
             }
         }

@@ -30,6 +30,9 @@ struct SimulatedV4L2State {
     var nextFd: Int32 = 1000
     /// The descriptor whose VIDIOC_REQBUFS created the queue; others get EBUSY.
     var owner: Int32?
+    /// While there is a queue: this program's hold on the video (`SimulatedCameraLock`), which makes the
+    /// camera busy for other programs.
+    var lockKey: String?
 
     var fourcc: FourCC
     var width: Int
@@ -49,6 +52,8 @@ struct SimulatedV4L2State {
     var nextFrame = 0
     var sequence: UInt32 = 0
     var store: (any SimulatedFrameStore)?
+    /// Why the last STREAMON or DQBUF failed with EIO: what the video or picture is that cannot be read.
+    var sourceFailure: CaptureError?
     /// The offset of the frame streaming (re)started with, from which frames are due.
     var startOffsetUs = 0.0
     var unplugged = false
@@ -103,8 +108,13 @@ struct SimulatedV4L2State {
         deadFds.remove(fd)
     }
 
-    /// Stops the stream and gives up the buffers; memory still mapped lives on as orphans.
-    mutating func releaseQueue() {
+    /// Stops the stream and gives up the buffers; memory still mapped lives on as orphans. The camera is
+    /// free for other programs again unless `keepingLock` (a new queue replaces this one).
+    mutating func releaseQueue(keepingLock: Bool = false) {
+        if !keepingLock, let key = lockKey {
+            SimulatedCameraLock.release(key)
+            lockKey = nil
+        }
         streaming = false
         queued = []
         done = []
@@ -116,6 +126,8 @@ struct SimulatedV4L2State {
     }
 
     mutating func freeEverything() {
+        if let key = lockKey { SimulatedCameraLock.release(key) }
+        lockKey = nil
         for buffer in buffers + orphans { buffer.storage.deallocate() }
         buffers = []
         orphans = []

@@ -33,6 +33,14 @@ public protocol V4L2Driver: AnyObject, Sendable {
     /// Waits up to `timeoutMs` for `events` on `fd`; returns the events that happened (empty on timeout).
     /// The corresponding C call is `poll`.
     func poll(_ fd: Int32, events: Int16, timeoutMs: Int32) throws(Errno) -> Int16
+    /// What `failure`, just thrown by a call on the device at `path`, means when the errno alone would not
+    /// say: a simulated camera's picture that cannot be read is EIO to the caller, and this names the
+    /// picture. nil (the default, and the kernel's): the errno says it all.
+    func explain(_ failure: Errno, path: String) -> CameraError?
+}
+
+extension V4L2Driver {
+    public func explain(_ failure: Errno, path: String) -> CameraError? { nil }
 }
 
 /// A V4L2 ioctl request code with the name people know it by, so every error can say which call failed.

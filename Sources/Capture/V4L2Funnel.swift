@@ -35,7 +35,7 @@ public struct V4L2Funnel: Sendable {
             guard let failure else { return nil }
             if failure.rawValue == EINTR { continue }
             if expected.contains(failure) { return failure }
-            throw V4L2Funnel.error(failure, call: request.name, path: path)
+            throw driver.explain(failure, path: path) ?? V4L2Funnel.error(failure, call: request.name, path: path)
         }
     }
 

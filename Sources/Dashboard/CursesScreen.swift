@@ -81,6 +81,19 @@ public final class CursesScreen: Screen {
 
     deinit { close() }
 
+    /// Why the terminal of standard output cannot show a full screen (its type unknown, or one that cannot
+    /// move the cursor, as TERM=dumb), or nil when it can: asked before anything starts, so the answer is
+    /// one line instead of a screen of garbage.
+    public static func whyTerminalCannotDraw() -> String? {
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        switch cnc_terminal_can_draw(STDOUT_FILENO) {
+        case 1: return nil
+        case 0: return "the terminal (TERM=\(term)) cannot move the cursor, which the full screen needs"
+        default: return term.isEmpty ? "TERM is not set, so the terminal cannot be drawn on"
+            : "the terminal type TERM=\(term) is unknown to terminfo"
+        }
+    }
+
     /// Leaves curses: the normal screen back, the cursor shown, the terminal's settings restored.
     public func close() {
         guard open else { return }

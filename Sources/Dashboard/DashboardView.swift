@@ -124,7 +124,14 @@ public enum DashboardView {
         if let level = s.source.frameLevel { facts.append("light \(Int(level.rounded()))/255") }
         if let width = s.live?.raw?.faceWidth, s.live?.face == true { facts.append("face \(Int(width.rounded())) px wide") }
         if let r = s.live, r.face { facts.append("confidence \(Format.fixed(r.conf, 2))") }
-        grid.put(Format.clip(facts.joined(separator: "   "), grid.width, ellipsis: g.ellipsis), x: 0, y: 1, .dim)
+        // Whole facts only, in order, as many as fit: a number cut short ("confidence 1~") misleads.
+        var line = ""
+        for fact in facts {
+            let next = line.isEmpty ? fact : line + "   " + fact
+            if Format.columns(next) > grid.width { break }
+            line = next
+        }
+        grid.put(line, x: 0, y: 1, .dim)
     }
 
     // MARK: Banner
@@ -170,15 +177,15 @@ public enum DashboardView {
 
     static func contactLines(_ grid: inout CellGrid, _ s: Snapshot, y: Int, _ g: Glyphs) {
         let c = s.contact
-        var x = grid.put("EYE CONTACT", x: 0, y: y, .heading)
-        x = grid.put("  last \(Int(c.windowSeconds.rounded())) s ", x: x, y: y, .dim)
-        x = grid.put(c.windowShare.map(Format.percent) ?? "-", x: x, y: y, .accent)
-        x = grid.put("   session ", x: x, y: y, .dim)
-        x = grid.put(c.sessionShare.map(Format.percent) ?? "-", x: x, y: y, .accent)
-        x = grid.put("   longest look-away ", x: x, y: y, .dim)
-        x = grid.put(Format.fixed(c.longestLookAwayMs / 1000, 1) + " s", x: x, y: y, .plain)
-        x = grid.put("   cone ", x: x, y: y, .dim)
-        grid.put(Format.fixed(s.coneDeg, 0) + g.degree, x: x, y: y, .plain)
+        let window = c.windowShare.map(Format.percent) ?? "-", session = c.sessionShare.map(Format.percent) ?? "-"
+        let away = Format.fixed(c.longestLookAwayMs / 1000, 1) + " s", cone = Format.fixed(s.coneDeg, 0) + g.degree
+        // Every figure is kept; narrower terminals get tighter spacing and a shorter word, not a cut.
+        let variants = [("   ", "longest look-away "), ("  ", "longest look-away "), ("  ", "look-away ")].map { gap, awayLabel in
+            [("EYE CONTACT", Role.heading), ("  last \(Int(c.windowSeconds.rounded())) s ", .dim), (window, .accent),
+             (gap + "session ", .dim), (session, .accent), (gap + awayLabel, .dim), (away, .plain),
+             (gap + "cone ", .dim), (cone, .plain)]
+        }
+        putFirstFitting(&grid, variants, x: 0, y: y, width: grid.width)
 
         let label = c.timelineSeconds == 60 ? "last minute " : "last \(c.timelineSeconds) s "
         let labelX = grid.put(label, x: 0, y: y + 1, .dim)
@@ -189,7 +196,7 @@ public enum DashboardView {
         let start = labelX + seconds - slots
         for (i, slot) in c.timeline.suffix(slots).enumerated() {
             let (char, role): (Unicode.Scalar, Role) = switch slot.dominant {
-            case .empty: (" ", .plain)
+            case .empty: (g.gap, .dim)
             case .contact: (g.contact, .ok)
             case .away: (g.away, .warn)
             case .noFace: (g.noFace, .alert)
@@ -197,15 +204,23 @@ public enum DashboardView {
             grid[start + i, y + 1] = Cell(char, .role(role))
         }
         let nowX = grid.put(" now", x: labelX + seconds, y: y + 1, .dim)
-        if grid.width - nowX >= 34 {
-            var lx = grid.put("   ", x: nowX, y: y + 1)
-            lx = grid.put(String(g.contact), x: lx, y: y + 1, .ok)
-            lx = grid.put(" contact  ", x: lx, y: y + 1, .dim)
-            lx = grid.put(String(g.away), x: lx, y: y + 1, .warn)
-            lx = grid.put(" away  ", x: lx, y: y + 1, .dim)
-            lx = grid.put(String(g.noFace), x: lx, y: y + 1, .alert)
-            grid.put(" no face", x: lx, y: y + 1, .dim)
+        // The legend, every kind a slot can be (a second without frames: paused, or the camera away).
+        let legend: [(String, Role)] = [("   ", .plain), (String(g.contact), .ok), (" contact  ", .dim), (String(g.away), .warn),
+                                        (" away  ", .dim), (String(g.noFace), .alert), (" no face  ", .dim),
+                                        (String(g.gap), .dim), (" paused", .dim)]
+        if legend.reduce(0, { $0 + Format.columns($1.0) }) <= grid.width - nowX {
+            putFirstFitting(&grid, [legend], x: nowX, y: y + 1, width: grid.width - nowX)
         }
+    }
+
+    /// Draws the first of `variants` (runs of text, each in its role) that fits in `width` columns, else the
+    /// last one, cut at `width`; returns the column after it.
+    @discardableResult
+    static func putFirstFitting(_ grid: inout CellGrid, _ variants: [[(String, Role)]], x: Int, y: Int, width: Int) -> Int {
+        let chosen = variants.first { $0.reduce(0) { $0 + Format.columns($1.0) } <= width } ?? variants.last ?? []
+        var cx = x
+        for (text, role) in chosen { cx = grid.put(text, x: cx, y: y, role, maxWidth: x + width - cx) }
+        return cx
     }
 
     // MARK: Status and footer
@@ -226,22 +241,22 @@ public enum DashboardView {
         grid.put(Format.clip(text, grid.width, ellipsis: g.ellipsis), x: 0, y: y, role)
     }
 
-    static let keys: [(key: String, action: String)] = [
-        ("q", "quit"), ("?", "help"), ("space", "pause"), ("r", "reset"), ("p", "preview"), ("+/-", "cone"),
-        ("c", "calibrate"), ("g", "liveness"),
+    /// Every key, with a shorter word for narrow terminals. `+` widens the eye-contact cone (the figure on
+    /// the screen goes up), `-` narrows it.
+    static let keys: [(key: String, action: String, short: String)] = [
+        ("q", "quit", "quit"), ("?", "help", "help"), ("space", "pause", "pause"), ("r", "reset", "reset"),
+        ("p", "preview", "view"), ("+/-", "cone", "cone"), ("z", "zero", "zero"), ("c", "calibrate", "calib"),
+        ("g", "liveness", "live"),
     ]
 
-    /// The keys, two spaces apart, or one where the width is short.
+    /// The keys, all of them: two spaces apart, or one, with the full words if they fit, else the short ones.
     static func footer(_ grid: inout CellGrid, y: Int, _ g: Glyphs) {
-        let total = keys.reduce(0) { $0 + Format.columns($1.key) + 1 + Format.columns($1.action) }
-        let gap = total + 2 * (keys.count - 1) <= grid.width ? "  " : " "
-        var x = 0
-        for (key, action) in keys {
-            if x + Format.columns(key) + 1 + Format.columns(action) > grid.width { break }
-            x = grid.put(key, x: x, y: y, .key)
-            x = grid.put(" " + action, x: x, y: y, .dim)
-            x = grid.put(gap, x: x, y: y)
+        let variants = [(false, "  "), (false, " "), (true, "  "), (true, " ")].map { short, gap in
+            keys.enumerated().flatMap { i, k in
+                [(k.key, Role.key), (" " + (short ? k.short : k.action) + (i < keys.count - 1 ? gap : ""), Role.dim)]
+            }
         }
+        putFirstFitting(&grid, variants, x: 0, y: y, width: grid.width)
     }
 }
 

@@ -18,6 +18,8 @@ public struct Glyphs: Sendable, Equatable {
     public var contact: Unicode.Scalar
     public var away: Unicode.Scalar
     public var noFace: Unicode.Scalar
+    /// A second without frames (paused, or the camera away).
+    public var gap: Unicode.Scalar
     /// The gaze box: the camera, the cone's edge, the gaze.
     public var camera: Unicode.Scalar
     public var cone: Unicode.Scalar
@@ -40,7 +42,7 @@ public struct Glyphs: Sendable, Equatable {
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         separator: " │ ", barFull: "█", barEmpty: "░", threshold: "┃",
         heights: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
-        contact: "█", away: "▒", noFace: "·",
+        contact: "█", away: "▒", noFace: "·", gap: "╌",
         camera: "┼", cone: "·", gaze: "●",
         shades: [" ", "░", "▒", "▓", "█"], upperHalf: "▀", landmark: "•", pupil: "◆",
         warning: "▲ ", degree: "°", ellipsis: "…", bullet: "●",
@@ -50,9 +52,10 @@ public struct Glyphs: Sendable, Equatable {
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         separator: " | ", barFull: "#", barEmpty: ".", threshold: "|",
         heights: ["_", ".", ",", "-", "~", "=", "*", "#"],
-        contact: "#", away: "=", noFace: ".",
+        contact: "#", away: "=", noFace: ".", gap: "-",
         camera: "+", cone: ".", gaze: "@",
         shades: [" ", ".", ":", "+", "#"], upperHalf: "#", landmark: "o", pupil: "@",
-        warning: "! ", degree: "d", ellipsis: "~", bullet: "*",
+        // "..." rather than one character: a lone "~" reads as part of the text it ends ("~01M_FNN.mp4").
+        warning: "! ", degree: "d", ellipsis: "...", bullet: "*",
         pointUp: "^", dot: "O")
 }

@@ -22,7 +22,7 @@ public enum UIAction: Equatable, Sendable {
     case zero
     case challenge
     case toggleHelp
-    /// Narrower eye-contact cone (`+`) or wider (`-`).
+    /// Narrower eye-contact cone (`-`) or wider (`+`).
     case stricter
     case looser
     case redraw
@@ -40,8 +40,9 @@ public enum UIAction: Equatable, Sendable {
         case .character("g"), .character("G"): self = .challenge
         case .character("z"), .character("Z"): self = .zero
         case .character("?"), .character("h"), .function(1): self = .toggleHelp
-        case .character("+"), .character("="): self = .stricter
-        case .character("-"), .character("_"): self = .looser
+        // + widens the cone (the figure on the screen goes up), - narrows it, as the footer's "+/- cone" reads.
+        case .character("+"), .character("="): self = .looser
+        case .character("-"), .character("_"): self = .stricter
         case .resize, .character("\u{0C}"): self = .redraw // Ctrl-L redraws, as in most full-screen programs
         default: return nil
         }

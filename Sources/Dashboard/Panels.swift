@@ -17,11 +17,13 @@ enum Panels {
         let typical = "\(Int(b.typicalPerMinute.lowerBound))-\(Int(b.typicalPerMinute.upperBound))"
         if let rate = b.perMinute {
             cx = grid.put("   \(Format.fixed(rate, 1))/min ", x: cx, y: y, .plain)
-            switch b.rate {
-            case .farBelow: grid.put("far below usual (\(typical))", x: cx, y: y, .warn, maxWidth: x + width - cx)
-            case .farAbove: grid.put("far above usual (\(typical))", x: cx, y: y, .warn, maxWidth: x + width - cx)
-            case .usual, .unknown: grid.put("(usual at rest \(typical))", x: cx, y: y, .dim, maxWidth: x + width - cx)
+            // The usual range in full where it fits, else in fewer words (never cut mid-figure).
+            let words: [(String, Role)] = switch b.rate {
+            case .farBelow: [("far below usual (\(typical))", .warn), ("far below usual", .warn), ("low", .warn)]
+            case .farAbove: [("far above usual (\(typical))", .warn), ("far above usual", .warn), ("high", .warn)]
+            case .usual, .unknown: [("(usual at rest \(typical))", .dim), ("(usual \(typical))", .dim), ("", .dim)]
             }
+            DashboardView.putFirstFitting(&grid, words.map { [$0] }, x: cx, y: y, width: x + width - cx)
         } else {
             let seconds = Int(SessionStats.blinkRateMinimumFaceMs / 1000)
             grid.put("   rate after \(seconds) s with a face", x: cx, y: y, .dim, maxWidth: x + width - cx)
@@ -34,13 +36,14 @@ enum Panels {
         let remaining = height - 4 - gazeRows
         // The session's totals when there is room for them beside charts of 3 rows.
         let sessionRows = remaining >= 2 * 3 + 2 ? 2 : 0
-        let chartHeight = max(1, min(6, (remaining - sessionRows) / 2))
+        // The charts take the rows there are (a tall terminal shows the history finer), up to `maxChartRows`.
+        let chartHeight = max(1, min(maxChartRows, (remaining - sessionRows) / 2))
         let eyesY = y + 3
-        cx = grid.put("EYES ", x: x, y: eyesY, .heading)
-        cx = grid.put(" openness (EAR) ", x: cx, y: eyesY, .dim)
-        cx = grid.put(String(g.threshold), x: cx, y: eyesY, .warn)
-        let threshold = s.eyes.closingEar.map { " blink threshold " + Format.fixed($0, 2) } ?? " blink threshold: learning"
-        grid.put(threshold, x: cx, y: eyesY, .dim, maxWidth: x + width - cx)
+        let value = s.eyes.closingEar.map { Format.fixed($0, 2) }
+        let variants: [[(String, Role)]] = [(" openness (EAR) ", " blink threshold"), (" EAR ", " threshold")].map { what, mark in
+            [("EYES ", .heading), (what, .dim), (String(g.threshold), .warn), (mark + (value.map { " " + $0 } ?? ": learning"), .dim)]
+        }
+        DashboardView.putFirstFitting(&grid, variants, x: x, y: eyesY, width: width)
         eye(&grid, "left ", s.eyes.left, s.eyes.closingEar, x: x, y: eyesY + 1, width: width, height: chartHeight, g)
         eye(&grid, "right", s.eyes.right, s.eyes.closingEar, x: x, y: eyesY + 1 + chartHeight, width: width, height: chartHeight, g)
 
@@ -51,6 +54,9 @@ enum Panels {
         }
         if sessionRows > 0 { session(&grid, s, x: x, y: nextY, width: width) }
     }
+
+    /// The tallest an eye's history chart grows (in a tall terminal).
+    static let maxChartRows = 24
 
     /// The totals the session report will give.
     static func session(_ grid: inout CellGrid, _ s: Snapshot, x: Int, y: Int, width: Int) {
@@ -95,7 +101,9 @@ enum Panels {
         guard width > 0, !values.isEmpty else { return }
         let perColumn = (values.count + width - 1) / width
         let columns = (values.count + perColumn - 1) / perColumn
-        let start = x + width - columns
+        // From the chart's left edge, beside its eye's figures (in a wide terminal a short history drawn
+        // from the right edge sat far from them); the newest column is the rightmost drawn.
+        let start = x
         for c in 0..<columns {
             // Columns are counted from the newest end, so the newest sample always has a column of its own.
             let upper = values.count - (columns - 1 - c) * perColumn
@@ -139,16 +147,16 @@ enum Panels {
         }
     }
 
+    /// The tallest the gaze box grows (in a tall terminal; its width follows, twice its height).
+    static let maxBoxRows = 25
+
     static func gazeBox(_ grid: inout CellGrid, _ s: Snapshot, x: Int, y: Int, width: Int, height: Int, _ g: Glyphs) {
-        var cx = grid.put("GAZE ", x: x, y: y, .heading)
-        cx = grid.put(" ", x: cx, y: y)
-        cx = grid.put(String(g.camera), x: cx, y: y, .plain)
-        cx = grid.put(" camera ", x: cx, y: y, .dim)
-        cx = grid.put(String(g.cone), x: cx, y: y, .dim)
-        grid.put(" eye-contact cone", x: cx, y: y, .dim, maxWidth: x + width - cx)
+        DashboardView.putFirstFitting(&grid, [" eye-contact cone", " cone"].map { cone in
+            [("GAZE ", .heading), (" ", .plain), (String(g.camera), .plain), (" camera ", .dim), (String(g.cone), .dim), (cone, .dim)]
+        }, x: x, y: y, width: width)
 
         let textWidth = 15
-        var boxHeight = min(height - 1, 15)
+        var boxHeight = min(height - 1, maxBoxRows)
         if boxHeight % 2 == 0 { boxHeight -= 1 }
         var boxWidth = min(width - textWidth - 1, boxHeight * 2 + 1)
         if boxWidth % 2 == 0 { boxWidth -= 1 }

@@ -9,10 +9,12 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Process video files or folders of images into per-frame eye metrics.",
         discussion: """
-            Each input is a video file (anything FFmpeg decodes), an image, or a folder of images (taken in \
-            name order at 30 fps). Every frame gives one record: JSON Lines by default, or CSV. With several \
-            inputs, each JSON record names its source. Frames are processed as fast as the machine allows; \
-            progress goes to stderr when it is a terminal.
+            Each input is a video file (anything FFmpeg decodes), an image, a folder of images (taken in \
+            name order at 30 fps), or a folder of videos (each of its videos in name order, as if named one \
+            by one). Every frame gives one record: JSON Lines by default, or CSV. With several inputs, each \
+            JSON record names its source. Frames are processed as fast as the machine allows; progress goes \
+            to stderr when it is a terminal. A picture of a folder that cannot be read is passed over: the \
+            rest is analysed, and the end names it (exit 14, as for a video cut short).
             """
     )
 
@@ -45,8 +47,10 @@ struct Analyze: ParsableCommand {
         try failing {
             // Open every input first: a typo in the third file should not cost the first two's work.
             var sources: [FrameSource] = []
-            for path in inputs {
-                do { sources.append(try openFileSource(path: path)) } catch { throw CommandFailure(.input, "\(error)") }
+            for path in inputs.flatMap(fileInputs) {
+                do { sources.append(try openFileSource(path: path, skipsUnreadable: true)) } catch {
+                    throw CommandFailure(.input, "\(error)")
+                }
             }
             let pipeline = FramePipeline(model: try modelOptions.load(), config: tuning.config(live: false), includeRaw: raw)
             let analyzer = FileAnalyzer(pipeline: pipeline)
@@ -77,6 +81,10 @@ struct Analyze: ParsableCommand {
                 if source.endedEarly {
                     let of = source.expectedFrameCount.map { " of \($0)" } ?? ""
                     cutShort.append("\(source.name) ended early, after \(stats.frames)\(of) frames (the file is cut short or damaged)")
+                }
+                if !source.skipped.isEmpty {
+                    let of = source.expectedFrameCount.map { " of \($0)" } ?? ""
+                    cutShort.append("\(source.name): \(source.skipped.count)\(of) pictures skipped (\(source.skipped.joined(separator: "; ")))")
                 }
             }
             do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }

@@ -65,8 +65,9 @@ struct Calibrate: ParsableCommand {
 
     private func calibrate() throws(CommandFailure) -> Bool {
         let fullScreen = screenOptions.fullScreen && input == nil
-        // No UTF-8 without --ascii: said before anything starts (exit 13, as the monitor).
-        if fullScreen { try TerminalCheck.requireUTF8(unlessASCII: screenOptions.ascii) }
+        // A terminal that cannot draw a full screen (TERM=dumb, no UTF-8 without --ascii): said before
+        // anything starts (exit 13, as the monitor).
+        if fullScreen { try TerminalCheck.requireScreen(ascii: screenOptions.ascii) }
         // Where the fit goes is checked before the session: a bad path must not cost the person 20 s.
         let path = output ?? StatePaths.calibrationFile
         try AtomicFile.requireWritable(path, createFolder: output == nil)

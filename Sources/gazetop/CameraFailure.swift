@@ -9,6 +9,7 @@ extension CommandFailure {
         case .unsupportedFormat: .cameraFormat
         case .unplugged: .cameraUnplugged
         case .timeout: .cameraTimeout
+        case .unreadableSource: .input
         case .noCamera, .notACaptureDevice, .virtualCamera, .failed, .badFrame: .camera
         }
         self.init(kind, error.description)

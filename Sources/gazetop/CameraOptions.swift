@@ -25,23 +25,35 @@ struct CameraOptions: ParsableArguments {
         valueName: "path"))
     var device: String?
 
-    @Option(name: .long, help: ArgumentHelp("Picture size to ask the camera for.", valueName: "WxH"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Picture size to ask the camera for.", valueName: "WxH"))
     var size = "640x480"
 
-    @Option(name: .long, help: ArgumentHelp("Frame rate to ask the camera for.", valueName: "fps"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Frame rate to ask the camera for.", valueName: "fps"))
     var fps = 30.0
 
-    @Option(name: .long, help: ArgumentHelp("Fail when no frame comes for this long.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Fail when no frame comes for this long.", valueName: "seconds"))
     var timeout = 5.0
 
     @Flag(name: .long, help: "With sim:, play the video again from the start when it ends.")
     var loop = false
 
+    /// The largest picture asked for: 8K UHD, beyond any webcam (a simulated camera allocates its frames).
+    static let maxSize = (width: 7680, height: 4320)
+    static let maxFps = 1000.0
+
+    // Numbers are read unconditionally (`parsing: .unconditional`), so `--fps -5` is refused here as a
+    // number below 0 rather than taken for an option and called a missing value.
     func validate() throws {
-        guard SimulatedCameraConfig.size(size) != nil else {
-            throw ValidationError("--size wants WIDTHxHEIGHT with an even width, like 640x480")
+        guard let s = SimulatedCameraConfig.size(size, evenWidth: false) else {
+            throw ValidationError("--size wants WIDTHxHEIGHT, like 640x480, not \(size)")
         }
-        guard fps > 0 && fps <= 1000 else { throw ValidationError("--fps must be above 0") }
+        guard s.width <= Self.maxSize.width && s.height <= Self.maxSize.height else {
+            throw ValidationError("--size \(size) is larger than any camera; at most \(Self.maxSize.width)x\(Self.maxSize.height)")
+        }
+        guard s.width % 2 == 0 else { throw ValidationError("--size wants an even width (YUYV pairs pixels), not \(size)") }
+        guard fps > 0 && fps <= Self.maxFps else {
+            throw ValidationError("--fps must be above 0 and at most \(Int(Self.maxFps)), not \(fps)")
+        }
         guard timeout > 0 else { throw ValidationError("--timeout must be above 0") }
         if let device, SimulatedCameraConfig.isSimulated(device) {
             do { _ = try SimulatedCameraConfig(parsing: device) } catch { throw ValidationError(error.description) }

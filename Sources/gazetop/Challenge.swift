@@ -153,8 +153,9 @@ struct Challenge: ParsableCommand {
             print(id)
             return .pass
         }
-        // No UTF-8 without --ascii: said before anything starts (exit 13, as the monitor).
-        if screenOptions.fullScreen && input == nil { try TerminalCheck.requireUTF8(unlessASCII: screenOptions.ascii) }
+        // A terminal that cannot draw a full screen (TERM=dumb, no UTF-8 without --ascii): said before
+        // anything starts (exit 2 here, 13 for the monitor).
+        if screenOptions.fullScreen && input == nil { try TerminalCheck.requireScreen(ascii: screenOptions.ascii) }
         if let maxFailures = failureLimit, let left = try store.update({ $0.lockoutRemaining(now: now) }) {
             throw CommandFailure(.input, "challenges are locked for another \(Int(left.rounded(.up))) s after \(maxFailures) failures in a row")
         }

@@ -17,7 +17,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case cameraUnplugged = 11    // the camera went away mid-run
         case cameraTimeout = 12      // no frame within the timeout
         case terminal = 13           // the terminal cannot show the dashboard (no UTF-8 without --ascii, curses failed)
-        case inputCutShort = 14      // a video ended before its stream did (cut short or damaged); its frames' records were written
+        case inputCutShort = 14      // an input read in part: a video that ended before its stream did (cut short or damaged), or a folder's pictures that could not be read (passed over); the records of the rest were written
         case interrupted = 130       // stopped by SIGINT (Ctrl-C) before it was done: 128 + 2, as shells report it
         case terminated = 143        // stopped by SIGTERM: 128 + 15
     }

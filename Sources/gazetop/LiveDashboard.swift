@@ -234,8 +234,17 @@ final class SessionThread: @unchecked Sendable {
 
 /// The environment's say on the terminal.
 enum TerminalCheck {
+    /// A full screen needs a terminal that can move the cursor (not TERM=dumb), and as it draws wide
+    /// characters, a UTF-8 locale unless `--ascii`. Both are said before anything starts (exit 13).
+    static func requireScreen(ascii: Bool) throws(CommandFailure) {
+        if let why = CursesScreen.whyTerminalCannotDraw() {
+            throw CommandFailure(.terminal, why + "; use a terminal such as xterm, or --json for records")
+        }
+        try requireUTF8(unlessASCII: ascii)
+    }
+
     /// The dashboard draws wide characters, so the locale must be UTF-8 unless `--ascii`.
-    static func requireUTF8(unlessASCII ascii: Bool) throws(CommandFailure) {
+    private static func requireUTF8(unlessASCII ascii: Bool) throws(CommandFailure) {
         let utf8 = TerminalLocale.adoptEnvironment()
         if !utf8 && !ascii {
             let lang = getenv("LC_ALL").flatMap { String(validatingCString: $0) }.flatMap { $0.isEmpty ? nil : $0 }

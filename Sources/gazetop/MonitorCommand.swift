@@ -19,7 +19,7 @@ struct Monitor: ParsableCommand {
             state, eye contact over the last 30 s and the session, a one-minute timeline, blinks, each eye's \
             openness, gaze and head pose, and on request the camera picture. Keys: q, Esc or F10 quit; space \
             pauses (the screen and the statistics); r resets the statistics; p shows the camera picture; \
-            + and - make eye contact stricter or looser; z zeroes the gaze on you (look into the camera for 2 s; \
+            + and - widen and narrow the eye-contact cone (looser or stricter eye contact); z zeroes the gaze on you (look into the camera for 2 s; \
             saved as the camera's calibration); c calibrates fully; g runs the liveness challenge; ? or F1 shows \
             help. On quitting it prints a session \
             summary (duration, eye contact, longest look-away, blinks per minute, face visible) to stdout. \
@@ -117,7 +117,7 @@ struct Monitor: ParsableCommand {
 
     /// The full-screen dashboard, then the session summary on stdout.
     private func runDashboard() throws(CommandFailure) {
-        try TerminalCheck.requireUTF8(unlessASCII: ascii)
+        try TerminalCheck.requireScreen(ascii: ascii)
         let (device, _) = try camera.camera()
         let model = ModelHandOver(try modelOptions.load())
         let reportFile = try ReportFile(path: report)

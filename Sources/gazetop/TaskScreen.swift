@@ -49,10 +49,10 @@ final class TaskScreenHost: @unchecked Sendable {
     var stopRequested: Bool { userStop.load(ordering: .relaxed) }
 
     /// Runs `work` (the task, to its end) on its own thread while the screen shows its views; returns what
-    /// `work` returned once the screen is closed. Check the locale first (`TerminalCheck.requireUTF8`).
+    /// `work` returned once the screen is closed. Check the terminal first (`TerminalCheck.requireScreen`).
     func run<T>(options: TaskScreenOptions, config: DashboardConfig, interrupt: InterruptFlag,
                 work: @escaping () -> T) throws(CommandFailure) -> T {
-        // The locale was checked before anything started (TerminalCheck.requireUTF8, exit 13).
+        // The terminal was checked before anything started (TerminalCheck.requireScreen, exit 13).
         // Before any thread starts, so they all inherit it: a parent may have left SIGWINCH blocked.
         TerminalSignals.unblock()
         let box = ResultBox<T>(work)

@@ -58,14 +58,14 @@ import Testing
         let world = World()
         let keys: [Key?] = [.character("r"), .character("p"), .character("+"), .character("-"), .character("-"), .character("q")]
         _ = loop(MemoryScreen(width: 80, height: 24, keys: keys), world).run(shouldStop: { false })
-        #expect(world.requests == ["reset", "preview true", "stricter 1", "stricter -1", "stricter -1"])
+        #expect(world.requests == ["reset", "preview true", "stricter -1", "stricter 1", "stricter 1"])
     }
 
     @Test func theConeMessageSaysTheNewConeWithinItsLimits() {
         let world = World()
         let d = DashboardConfig()
         world.snapshot.coneDeg = d.minConeDeg + d.coneStepDeg
-        let keys: [Key?] = [.character("+"), nil, .character("+"), nil, .character("q")]
+        let keys: [Key?] = [.character("-"), nil, .character("-"), nil, .character("q")]
         let screen = MemoryScreen(width: 80, height: 24, keys: keys)
         var messages: [String?] = []
         screen.beforeKey = { _ in messages.append(screen.shown!.text(row: 22).split(separator: " ").prefix(6).joined(separator: " ")) }
@@ -73,6 +73,20 @@ import Testing
         let minCone = Int(d.minConeDeg)
         #expect(messages[1] == "eye contact within \(minCone) degrees of")
         #expect(messages[3] == "eye contact within \(minCone) degrees of", "no narrower than the limit")
+    }
+
+    /// The footer reads "+/- cone", and the cone figure follows it: + widens the cone, - narrows it.
+    @Test func plusWidensTheConeAsTheFooterReads() {
+        let world = World()
+        let start = world.snapshot.coneDeg
+        let screen = MemoryScreen(width: 120, height: 40, keys: [.character("+"), nil, .character("-"), .character("-"), nil, .character("q")])
+        var status: [String] = []
+        screen.beforeKey = { _ in status.append(screen.shown!.text(row: 38)) }
+        _ = loop(screen, world).run(shouldStop: { false })
+        let step = DashboardConfig().coneStepDeg
+        #expect(screen.shown!.text(row: 39).contains("+/- cone"))
+        #expect(status[1].hasPrefix("eye contact within \(Int(start + step)) degrees of the camera (looser)"), "\(status[1])")
+        #expect(status[4].hasPrefix("eye contact within \(Int(start - step)) degrees of the camera (stricter)"), "\(status[4])")
     }
 
     /// Calibration and the liveness challenge come with issue 5: until then the keys say so, and a hook

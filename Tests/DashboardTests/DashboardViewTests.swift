@@ -1,4 +1,4 @@
-import Dashboard
+@testable import Dashboard
 import Foundation
 import GazeCore
 import Testing
@@ -120,6 +120,71 @@ import Testing
         let grid = DashboardView.render(state.snapshot, width: width, height: height, options: state.options)
         #expect(grid.width == width && grid.height == height)
         try Self.check(Self.dump(grid, state.options), against: "\(state.rawValue)-\(width)x\(height)")
+    }
+
+    // MARK: The edges of the sizes (defect 10 of issue 13)
+
+    /// The smallest screen drawn and a very large one, pinned too.
+    @Test(arguments: [(State.eyeContact, 72, 22), (.help, 72, 22), (.ascii, 72, 22), (.eyeContact, 250, 70), (.help, 250, 70)])
+    func goldenAtTheEdges(state: State, width: Int, height: Int) throws {
+        let grid = DashboardView.render(state.snapshot, width: width, height: height, options: state.options)
+        try Self.check(Self.dump(grid, state.options), against: "\(state.rawValue)-\(width)x\(height)")
+    }
+
+    /// At the smallest size every figure and every key is there whole: the cone, the blink threshold, the
+    /// usual blink rate, the gaze box's legend, each key of the footer, each help line (they used to be cut).
+    @Test(arguments: [Glyphs.unicode, .ascii])
+    func everythingFitsAt72x22(glyphs: Glyphs) {
+        var s = SnapshotFixtures.snapshot(endingWith: .contact)
+        let options = RenderOptions(glyphs: glyphs, colors: .palette256)
+        let text = DashboardView.render(s, width: 72, height: 22, options: options).text
+        for figure in ["cone 10" + glyphs.degree, "threshold 0.24", "(usual 10-20)", "camera", String(glyphs.cone) + " cone"] {
+            #expect(text.contains(figure), "\(figure) missing at 72x22:\n\(text)")
+        }
+        let footer = DashboardView.render(s, width: 72, height: 22, options: options).text(row: 21)
+        for key in DashboardView.keys {
+            #expect(footer.contains(key.key + " " + key.short), "key \(key.key) missing from \(footer)")
+        }
+        #expect(footer.contains("g live"))
+        s.showHelp = true
+        let help = DashboardView.render(s, width: 72, height: 22, options: options).text
+        for line in HelpOverlay.lines(s, glyphs) {
+            #expect(help.contains(line.text), "help line cut at 72x22: \(line.text)")
+        }
+    }
+
+    /// At 250x70 the EAR charts sit beside their eye's bar, not 40 columns off, and the body uses its rows.
+    @Test func aLargeTerminalIsUsed() {
+        let grid = DashboardView.render(SnapshotFixtures.snapshot(endingWith: .contact), width: 250, height: 70)
+        let rows = (0..<70).map { grid.text(row: $0) }
+        let leftRow = try? #require(rows.firstIndex { $0.hasPrefix("  left  ") })
+        guard let leftRow else { return }
+        let line = Array(rows[leftRow].unicodeScalars)
+        // "  left  0.325 " then the 14-cell bar (columns 14-27); the chart starts 2 columns after it.
+        let chartStart = line.indices.first { $0 >= 28 && line[$0] != " " }
+        #expect(chartStart.map { $0 <= 32 } == true, "the left eye's chart starts at column \(chartStart ?? -1): \(rows[leftRow])")
+        let empty = rows[11..<68].filter { $0.allSatisfy { $0 == " " } }.count
+        #expect(empty <= 12, "\(empty) empty rows in the body at 250x70")
+    }
+
+    /// A second without frames (a pause) shows as its own mark in the timeline, and the legend names it.
+    @Test func pauseGapsAreInTheLegend() {
+        var s = SnapshotFixtures.snapshot(endingWith: .contact)
+        s.contact.timeline.insert(TimelineSecond(), at: s.contact.timeline.count - 3)
+        let grid = DashboardView.render(s, width: 120, height: 40)
+        let row = (0..<40).map { grid.text(row: $0) }.first { $0.hasPrefix("last minute") } ?? ""
+        #expect(row.contains("\(Glyphs.unicode.gap) paused"), "\(row)")
+        let slots = row.split(separator: "now")[0]
+        #expect(slots.contains(Character(Glyphs.unicode.gap)), "the paused second is marked: \(row)")
+    }
+
+    /// ASCII mode ends a cut text with "...", never with a lone "~" that reads as part of it.
+    @Test func asciiCutsWithDots() {
+        var s = SnapshotFixtures.snapshot(endingWith: .contact)
+        s.source.device = "sim:/a/rather/long/folder/holding/the/clips/2_000001M_FNN_with_a_long_name.mp4"
+        let grid = DashboardView.render(s, width: 72, height: 22, options: RenderOptions(glyphs: .ascii, colors: .none))
+        #expect(!grid.text.contains("~"), "\(grid.text(row: 0))")
+        #expect(grid.text(row: 0).contains("..."), "\(grid.text(row: 0))")
     }
 
     @Test(arguments: [(40, 12), (71, 24), (80, 21)])

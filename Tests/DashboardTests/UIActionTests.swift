@@ -6,7 +6,8 @@ import Testing
         (Key.character("q"), UIAction.quit), (.function(10), .quit), (.character(" "), .togglePause),
         (.character("r"), .resetStatistics), (.character("p"), .togglePreview), (.character("c"), .calibrate),
         (.character("g"), .challenge), (.character("?"), .toggleHelp), (.function(1), .toggleHelp),
-        (.character("+"), .stricter), (.character("="), .stricter), (.character("-"), .looser), (.resize, .redraw),
+        // + widens the cone, as the footer's "+/- cone" reads (it used to narrow it).
+        (.character("+"), .looser), (.character("="), .looser), (.character("-"), .stricter), (.resize, .redraw),
     ])
     func keys(key: Key, action: UIAction) {
         #expect(UIAction(key) == action)

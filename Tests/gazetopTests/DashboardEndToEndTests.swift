@@ -17,6 +17,9 @@ struct DashboardEndToEndTests {
     final class Tmux {
         let socket = "gazetop-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         let session = "dash"
+        /// The panes' $XDG_RUNTIME_DIR: a simulated camera's lock lives there, and this test's cameras are
+        /// not busy because another test streams the same clip.
+        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-e2e-runtime-\(UUID().uuidString)").path
 
         /// Runs tmux and returns what it printed. Through posix_spawn and waitpid rather than Foundation's
         /// Process, whose exit monitoring missed tmux clients that exit within milliseconds; and into a
@@ -37,6 +40,8 @@ struct DashboardEndToEndTests {
             environment["LANG"] = "C.UTF-8" // tmux shows wide characters only under a UTF-8 locale
             environment["LC_ALL"] = nil
             environment["TMUX"] = nil
+            try? FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true)
+            environment["XDG_RUNTIME_DIR"] = runtime
             let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { envp.forEach { free($0) } }
             // The test runner's threads block most signals, and a child inherits that mask: tmux and the
@@ -88,6 +93,7 @@ struct DashboardEndToEndTests {
             _ = try? run(["kill-server"])
             let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
             unlink("\(folder)/tmux-\(getuid())/\(socket)")
+            try? FileManager.default.removeItem(atPath: runtime)
         }
     }
 
@@ -227,6 +233,21 @@ struct DashboardEndToEndTests {
         #expect(second.contains("second exited 0"), "\(second)")
         #expect(try tmux.state() == "0 1")
         #expect(!second.contains("q quit") && !second.contains("BLINKS"), "no dashboard left on the primary screen")
+    }
+
+    /// TERM=dumb cannot move the cursor: one line and exit 13 before the camera opens, instead of curses
+    /// drawing line after line of garbage (defect 8 of issue 13).
+    @Test func aDumbTerminalIsRefusedInOneLine() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ErrorPathTests.executable))
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let run = Self.gazetopCommand(["--device", "sim:\(Self.clip)?pace=demand", "--size", "320x240", "--exit-at-end"])
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30",
+                      "TERM=dumb \(run); echo \"first exited $?\"; sleep 600"])
+        let screen = try tmux.waitFor("the run to end", joined: true) { $0.contains("first exited") }
+        let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(lines == ["gazetop: the terminal (TERM=dumb) cannot move the cursor, which the full screen needs; "
+                            + "use a terminal such as xterm, or --json for records", "first exited 13"], "\(screen)")
     }
 
     /// While the camera is away (`--reconnect` waiting), the band says so instead of the person's last

@@ -18,6 +18,8 @@ import Testing
     }
 
     /// - Parameter stdoutTo: a file standard output goes to instead of a pipe (its `Run.stdout` is empty).
+    /// Each run has a runtime folder of its own ($XDG_RUNTIME_DIR, where a simulated camera's lock is), so
+    /// tests that stream the same clip side by side do not find it busy; `environment` may name a shared one.
     static func run(_ arguments: [String], timeoutSeconds: Double = 120, environment extra: [String: String] = [:],
                     stdoutTo: String? = nil) throws -> Run {
         let process = Process()
@@ -25,6 +27,9 @@ import Testing
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GAZETOP_MODEL"] = nil
+        let runtime = try scratch()
+        defer { try? FileManager.default.removeItem(at: runtime) }
+        environment["XDG_RUNTIME_DIR"] = runtime.path
         environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
@@ -70,7 +75,7 @@ import Testing
     static let junk = Data((0..<1024).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) })
 
     enum Case: String, CaseIterable, CustomTestStringConvertible {
-        case missingFile, textFileNamedMp4, emptyFolder, missingModel, corruptModel, unwritableOutput, corruptImageMidway
+        case missingFile, textFileNamedMp4, emptyFolder, missingModel, corruptModel, unwritableOutput, onlyJunkImages
         case missingModelInEnvironment, outputOnAFullDisk, standardOutputOnAFullDisk
 
         var testDescription: String { rawValue }
@@ -78,7 +83,7 @@ import Testing
         /// The exit status `CommandFailure.Kind` gives this kind of trouble.
         var status: Int32 {
             switch self {
-            case .missingFile, .textFileNamedMp4, .emptyFolder, .corruptImageMidway: 3
+            case .missingFile, .textFileNamedMp4, .emptyFolder, .onlyJunkImages: 3
             case .missingModel, .corruptModel, .missingModelInEnvironment: 4
             case .unwritableOutput, .outputOnAFullDisk, .standardOutputOnAFullDisk: 5
             }
@@ -118,12 +123,13 @@ import Testing
                 return ["analyze", try writeImage(), "--model", model.path, "-o", output]
             case .unwritableOutput:
                 return ["analyze", try writeImage(), "-o", folder.appendingPathComponent("no/such/folder/out.jsonl").path]
-            case .corruptImageMidway:
-                // A good first frame is analysed and its record written before the second cannot be read.
+            case .onlyJunkImages:
+                // A folder's pictures that cannot be read are passed over, but with none readable there is
+                // nothing to analyse.
                 let frames = folder.appendingPathComponent("frames")
                 try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: false)
-                try ErrorPathTests.pgm().write(to: frames.appendingPathComponent("a.pgm"))
-                try Data("not a picture".utf8).write(to: frames.appendingPathComponent("b.jpg"))
+                try Data("not a picture".utf8).write(to: frames.appendingPathComponent("a.jpg"))
+                try Data("nor this".utf8).write(to: frames.appendingPathComponent("b.png"))
                 return ["analyze", frames.path, "-o", output]
             case .missingModelInEnvironment:
                 // A model the user named is the one used or none: not another found further down the list.
@@ -199,6 +205,59 @@ import Testing
                 "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal")); \(stderr)")
         #expect(stderr == "gazetop: interrupted; nothing written\n", "stderr \(stderr.debugDescription)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "a file was left behind")
+    }
+
+    /// One junk picture among a folder's (defect 11): the folder is analysed, the picture passed over and
+    /// named, and exit 14 says the records are not the whole folder (it aborted the folder, exit 3).
+    @Test func aJunkPictureInAFolderIsSkippedAndNamed() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "no gazetop at \(Self.executable)")
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let frames = folder.appendingPathComponent("frames")
+        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: false)
+        for name in ["a.pgm", "c.pgm", "d.pgm"] { try Self.pgm().write(to: frames.appendingPathComponent(name)) }
+        let junk = frames.appendingPathComponent("b.jpg")
+        try Data("not a picture".utf8).write(to: junk)
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let run = try Self.run(["analyze", frames.path, "-o", output])
+        #expect(run.status == 14, "status \(run.status); \(run.stderr)")
+        #expect(run.stderr == "gazetop: \(frames.path): 1 of 4 pictures skipped (cannot read image \(junk.path): not an image OpenCV can decode)\n",
+                "\(run.stderr.debugDescription)")
+        let records = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(records.count == 3, "a record for each readable picture: \(records.count)")
+        // The skipped picture's time stays empty: the pictures after it keep their place at 30 fps.
+        #expect(records.last?.contains("\"t\":100") == true, "\(records.last ?? "")")
+    }
+
+    /// A folder of videos (defect 11: "no images in folder") is its videos, in name order, as if each were
+    /// named: the same records, each naming its source.
+    @Test func aFolderOfVideosIsItsVideos() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "no gazetop at \(Self.executable)")
+        guard SharedClip.available else {
+            print("skipped: \(SharedClip.skipMessage)")
+            return
+        }
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let videos = folder.appendingPathComponent("videos")
+        try FileManager.default.createDirectory(at: videos, withIntermediateDirectories: false)
+        // Links to the shared clip (no copy of the data); a text file beside them is not a video.
+        for name in ["b.mp4", "a.mp4"] {
+            try FileManager.default.createSymbolicLink(atPath: videos.appendingPathComponent(name).path, withDestinationPath: SharedClip.path)
+        }
+        try Data("notes".utf8).write(to: videos.appendingPathComponent("notes.txt"))
+        let fromFolder = folder.appendingPathComponent("folder.jsonl").path, fromFiles = folder.appendingPathComponent("files.jsonl").path
+        let run = try Self.run(["analyze", videos.path, "-o", fromFolder])
+        #expect(run.status == 0, "status \(run.status); \(run.stderr)")
+        let named = try Self.run(["analyze", videos.path + "/a.mp4", videos.path + "/b.mp4", "-o", fromFiles])
+        #expect(named.status == 0, "status \(named.status); \(named.stderr)")
+        // Each record's "ms" is the time vision took, different every run: the rest must be the same.
+        func judged(_ path: String) throws -> String {
+            try String(contentsOfFile: path, encoding: .utf8).replacing(/,"ms":[0-9.]+/, with: "")
+        }
+        let a = try judged(fromFolder), b = try judged(fromFiles)
+        #expect(a == b, "the folder's records differ from its videos named one by one")
+        #expect(a.split(separator: "\n").first?.contains("a.mp4") == true && a.split(separator: "\n").last?.contains("b.mp4") == true)
     }
 
     /// A video cut short (half its bytes, as an interrupted download leaves it) is not passed off as whole:

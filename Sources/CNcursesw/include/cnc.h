@@ -50,6 +50,11 @@ void cnc_set_locale_from_environment(void);
 /// afterwards inherit the unblocked mask.
 void cnc_unblock_terminal_signals(void);
 
+/// Whether $TERM's terminfo entry can move the cursor (`cup`), which a full screen needs (TERM=dumb
+/// cannot: curses would draw line after line of garbage): 1 it can, 0 it cannot, -1 $TERM is unset or
+/// has no terminfo entry. Asks terminfo only; nothing is written to `fd`.
+int cnc_terminal_can_draw(int fd);
+
 // MARK: - Restoring the terminal on a crash
 
 /// Call before curses touches the terminal: remembers the settings of `fd` (tcgetattr).

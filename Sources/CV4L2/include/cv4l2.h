@@ -10,7 +10,9 @@
 
 // MARK: - libv4l2 calls (bodies in shim.c)
 
-/// v4l2_open is variadic (the mode argument of open(2)); capture never creates files, so no mode.
+/// v4l2_open is variadic (the mode argument of open(2)); capture never creates files, so no mode. A node
+/// that does not answer VIDIOC_QUERYCAP fails with ENOTTY before libv4l2 sees it (which would print to
+/// stderr).
 int cv4l2_open(const char *path, int flags);
 int cv4l2_close(int fd);
 /// v4l2_ioctl is variadic; every V4L2 request takes one pointer argument.
