@@ -10,15 +10,7 @@ public struct ClipTrace: Sendable {
     /// The per-term median of the clip's open-eye gaze features: the person's neutral look (in the ZJU
     /// clips, at the camera). Nil without any.
     public var neutral: GazeFeatures? {
-        let open = frames.filter(\.eyesOpen).compactMap(\.features)
-        guard !open.isEmpty else { return nil }
-        func median(_ v: [Double]) -> Double {
-            let s = v.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-        return GazeFeatures(pupilOffset: Point(x: median(open.map(\.pupilOffset.x)), y: median(open.map(\.pupilOffset.y))),
-                            headPose: HeadPose(yaw: median(open.map(\.headPose.yaw)), pitch: median(open.map(\.headPose.pitch)),
-                                               roll: median(open.map(\.headPose.roll))))
+        GazeFeatures.median(frames.filter(\.eyesOpen).compactMap(\.features))
     }
 
     /// Runs each clip through the pipeline from a fresh state.

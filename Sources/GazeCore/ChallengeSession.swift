@@ -288,7 +288,7 @@ public struct ChallengeSession: Sendable {
             let look = ready.cameraLook.map(\.features)
             eyeWork.setNeutral(look)
             if let saved {
-                if config.challenge.recentreSavedCalibration, let neutral = Self.median(look) {
+                if config.challenge.recentreSavedCalibration, let neutral = GazeFeatures.median(look) {
                     calibration = saved.recentred(neutral, at: grid.direction(of: .camera))
                     calibrationUse = .saved(recentred: true)
                 } else {
@@ -400,17 +400,5 @@ public struct ChallengeSession: Sendable {
                                        .cellAccuracy, .gazeDirection, .blink, .blinkProfile, .naturalMotion, .planarMotion,
                                        .frameTiming, .repeatedFrames]
         return order.firstIndex(of: c) ?? order.count
-    }
-
-    /// The per-term median of features (robust to a stray frame); nil without any.
-    static func median(_ all: [GazeFeatures]) -> GazeFeatures? {
-        guard !all.isEmpty else { return nil }
-        func mid(_ v: [Double]) -> Double {
-            let s = v.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-        return GazeFeatures(pupilOffset: Point(x: mid(all.map(\.pupilOffset.x)), y: mid(all.map(\.pupilOffset.y))),
-                            headPose: HeadPose(yaw: mid(all.map(\.headPose.yaw)), pitch: mid(all.map(\.headPose.pitch)),
-                                               roll: mid(all.map(\.headPose.roll))))
     }
 }

@@ -34,7 +34,7 @@ public struct EyeWorkTally: Sendable {
     public mutating func setNeutral(_ look: [GazeFeatures]) {
         let offsets = look.map(EyeInHead.offset)
         guard !offsets.isEmpty else { return }
-        neutral = Point(x: Self.median(offsets.map(\.x)), y: Self.median(offsets.map(\.y)))
+        neutral = Point(x: median(offsets.map(\.x)), y: median(offsets.map(\.y)))
     }
 
     /// Starts a new target at `direction` (degrees from the camera, as `ScreenGrid.direction(of:)` gives).
@@ -53,7 +53,7 @@ public struct EyeWorkTally: Sendable {
         return targets.compactMap { t in
             let size = t.direction.offAxisDeg
             guard size >= config.minTargetDeg, !t.offsets.isEmpty else { return nil }
-            let median = Point(x: Self.median(t.offsets.map(\.x)), y: Self.median(t.offsets.map(\.y)))
+            let median = Point(x: median(t.offsets.map(\.x)), y: median(t.offsets.map(\.y)))
             let turn = EyeInHead.turn(from: neutral, to: median, eye: eye)
             return (turn.rightDeg * t.direction.rightDeg + turn.upDeg * t.direction.upDeg) / (size * size)
         }
@@ -63,9 +63,4 @@ public struct EyeWorkTally: Sendable {
     public var smallestShare: Double { shares.min() ?? 1 }
 
     public var passed: Bool { smallestShare >= config.minEyeShare }
-
-    static func median(_ v: [Double]) -> Double {
-        let s = v.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
 }

@@ -33,6 +33,14 @@ public struct GazeFeatures: Hashable, Sendable {
         self.init(pupilOffset: Self.binocular(face.leftEye.pupilOffset, face.rightEye.pupilOffset), headPose: pose)
     }
 
+    /// The per-term median of features (robust to a stray frame); nil without any.
+    public static func median(_ all: [GazeFeatures]) -> GazeFeatures? {
+        guard !all.isEmpty else { return nil }
+        return GazeFeatures(pupilOffset: Point(x: GazeCore.median(all.map(\.pupilOffset.x)), y: GazeCore.median(all.map(\.pupilOffset.y))),
+                            headPose: HeadPose(yaw: GazeCore.median(all.map(\.headPose.yaw)), pitch: GazeCore.median(all.map(\.headPose.pitch)),
+                                               roll: GazeCore.median(all.map(\.headPose.roll))))
+    }
+
     /// Two eyes whose irises sit this far apart across (in half widths: about 16 degrees of eye turn) do
     /// not look at one point: the eyes turn together, and converging on a screen half a metre away turns
     /// each by 3-4 degrees. One of them was misread (a spectacle frame's rim or a corner's shadow).

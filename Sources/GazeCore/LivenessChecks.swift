@@ -113,9 +113,7 @@ public struct LivenessChecks: Sendable {
     }
 
     public var medianMotion: Double {
-        guard !motions.isEmpty else { return 0 }
-        let s = motions.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        median(motions)
     }
 
     /// Every check's outcome, in a fixed order.

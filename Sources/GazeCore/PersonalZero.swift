@@ -71,8 +71,7 @@ public struct PersonalZeroSession: Sendable {
         if problem == nil {
             if samples.count < minFrames {
                 problem = "only \(samples.count) frames with open eyes (\(minFrames) needed)"
-            } else {
-                let look = Self.median(samples)
+            } else if let look = GazeFeatures.median(samples) {
                 let now = base.angles(for: look)
                 if now.offAxisDeg > maxShiftDeg {
                     problem = "that look reads \(Int(now.offAxisDeg.rounded())) degrees from the camera: look into the lens"
@@ -85,16 +84,6 @@ public struct PersonalZeroSession: Sendable {
         view.phase = .finished
         view.result = calibration == nil ? .fail : .pass
         view.instruction = outcome!.headline
-    }
-
-    static func median(_ features: [GazeFeatures]) -> GazeFeatures {
-        func mid(_ v: [Double]) -> Double {
-            let s = v.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-        return GazeFeatures(pupilOffset: Point(x: mid(features.map(\.pupilOffset.x)), y: mid(features.map(\.pupilOffset.y))),
-                            headPose: HeadPose(yaw: mid(features.map(\.headPose.yaw)), pitch: mid(features.map(\.headPose.pitch)),
-                                               roll: mid(features.map(\.headPose.roll))))
     }
 }
 
