@@ -499,3 +499,24 @@ cvs_image cvs_picture_view(const cvs_picture *picture) {
     const cv::Mat &m = picture->pixels;
     return cvs_image{m.data, m.cols, m.rows, static_cast<int32_t>(m.step[0])};
 }
+
+// MARK: - Build
+
+const char *cvs_instruction_set(void) {
+#if defined(__x86_64__)
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512CD__) && defined(__AVX512DQ__) && \
+    defined(__AVX512VL__)
+    return "x86-64-v4";
+#elif defined(__AVX2__) && defined(__BMI2__) && defined(__FMA__)
+    return "x86-64-v3";
+#elif defined(__SSE4_2__) && defined(__POPCNT__) && defined(__SSSE3__)
+    return "x86-64-v2";
+#else
+    return "x86-64";
+#endif
+#elif defined(__aarch64__)
+    return "aarch64";
+#else
+    return "unknown";
+#endif
+}

@@ -8,6 +8,12 @@
 
 #include "cvision.h"
 
+// dlib is template code compiled here: unoptimised, landmark fitting and face detection are tens of
+// times slower, so no build configuration may compile CVision without optimisation (Package.swift).
+#ifndef __OPTIMIZE__
+#error "CVision must be compiled with optimisation (-O3 in Package.swift's cxxOptimised), debug builds included"
+#endif
+
 namespace cvs_detail {
 
 inline void fail(cvs_error *error, cvs_status code, const std::string &message) {

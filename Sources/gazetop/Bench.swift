@@ -4,6 +4,7 @@ import Foundation
 import GazeCore
 import Capture
 import Monitor
+import Vision
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -186,6 +187,7 @@ struct Bench: ParsableCommand {
                 }
             }
         }
+        lines.append("built for \(BuildInfo.instructionSet) (CVision and the dlib templates in it, optimised)")
         lines.append("peak memory: \(String(format: "%.0f", peakMiB)) MiB")
         return lines.joined(separator: "\n")
     }
@@ -213,7 +215,8 @@ struct Bench: ParsableCommand {
             }
             return s + ",\"peers\":[\(peerItems.joined(separator: ","))]}"
         }
-        return "{\"groups\":[\(items.joined(separator: ","))],\"peakMemoryMiB\":\(String(format: "%.0f", peakMiB))}"
+        return "{\"groups\":[\(items.joined(separator: ","))],\"instructionSet\":\"\(BuildInfo.instructionSet)\","
+            + "\"peakMemoryMiB\":\(String(format: "%.0f", peakMiB))}"
     }
 
     private func ms(_ v: Double) -> String { String(format: "%.3f", v) }

@@ -32,6 +32,7 @@ struct BenchCommandTests {
         #expect(decodeCpu > 0 && decodeCpu < analyzeCpu, "decoding alone \(decodeCpu) ms, analyze \(analyzeCpu) ms")
         #expect(g["peers"] as? [Any] != nil && (g["peers"] as? [Any])?.isEmpty == true)
         #expect((report["peakMemoryMiB"] as? Double ?? 0) > 0)
+        #expect(report["instructionSet"] as? String == BuildBaseline.expected)
     }
 
     @Test func theTextReportPutsPeersBesideGazetop() throws {
@@ -64,6 +65,7 @@ struct BenchCommandTests {
             let whole = lines.first { $0.hasPrefix("  peer \(peer), whole runs") }
             #expect(whole?.contains("ms of CPU a frame, gazetop's ") == true, "\(whole ?? "no \(peer) whole-run row")")
         }
+        #expect(lines.contains("built for \(BuildBaseline.expected) (CVision and the dlib templates in it, optimised)"))
         #expect(lines.last?.hasPrefix("peak memory: ") == true)
     }
 }

@@ -198,6 +198,13 @@ cvs_image cvs_picture_view(const cvs_picture *picture);
 /// The colour pixels of a picture from cvs_picture_load_colour (pixels NULL for one loaded grey).
 cvs_bgr_image cvs_picture_bgr_view(const cvs_picture *picture);
 
+// MARK: - Build
+
+/// The instruction set CVision (dlib's templates included) was compiled for, from the compiler's own
+/// macros: "x86-64-v2", "x86-64-v3", "x86-64-v4" (the psABI's levels), "x86-64" (the base), or the
+/// architecture's name elsewhere. A static string.
+const char *cvs_instruction_set(void);
+
 #ifdef __cplusplus
 }
 #endif
