@@ -10,7 +10,25 @@ SYSTEM_MODEL := /usr/share/dlib/shape_predictor_68_face_landmarks.dat
 # Extra arguments for `make run`, e.g. make run ARGS="--device sim:clip.mp4"
 ARGS ?=
 
-.PHONY: run test build deps model face-models dlib-reference bench bench-peers evaluate clean
+# `make install`: where (GNU's names; DESTDIR is prepended to each, for staging and packaging).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DESTDIR ?=
+# Made by `make build` from the command definitions (swift-argument-parser): the man page (its
+# generate-manual plugin) and the shell completions (`gazetop --generate-completion-script`).
+GEN := .build/$(CONFIG)/share
+MAN := $(GEN)/man/man1/gazetop.1
+COMPLETIONS := $(GEN)/bash-completion/completions/gazetop $(GEN)/zsh/site-functions/_gazetop \
+               $(GEN)/fish/vendor_completions.d/gazetop.fish
+SOURCES := Package.swift $(shell find Sources -type f)
+# Touched by each `make build`: what install checks the build against (SwiftPM need not relink when a
+# source changes in a way that leaves the binary as it was).
+BUILT := .build/$(CONFIG)/.built
+FACE_MODELS := models/dlib_face_recognition_resnet_model_v1.dat models/shape_predictor_5_face_landmarks.dat
+
+.PHONY: run test build deps model face-models dlib-reference bench bench-peers evaluate clean install uninstall
 
 run: build
 	$(BIN) $(ARGS)
@@ -20,6 +38,51 @@ test: build dlib-reference
 
 build: deps model face-models
 	$(SWIFT) build -c $(CONFIG)
+	@touch $(BUILT)
+	@$(MAKE) --no-print-directory $(MAN) $(COMPLETIONS)
+
+# The man page, whenever a command's definition changed. The plugin builds the package (up to date by
+# now) and writes one page for every subcommand; empty lines, which mdoc warns about, become paragraphs.
+$(MAN): $(SOURCES)
+	$(SWIFT) package generate-manual --configuration $(CONFIG)
+	@mkdir -p $(dir $@)
+	sed 's/^$$/.Pp/' .build/plugins/GenerateManual/outputs/gazetop/gazetop.1 > $@.tmp && mv $@.tmp $@
+
+# The completions come from the built binary itself.
+$(GEN)/bash-completion/completions/gazetop: $(BUILT)
+	@mkdir -p $(dir $@)
+	$(BIN) --generate-completion-script bash > $@.tmp && mv $@.tmp $@
+$(GEN)/zsh/site-functions/_gazetop: $(BUILT)
+	@mkdir -p $(dir $@)
+	$(BIN) --generate-completion-script zsh > $@.tmp && mv $@.tmp $@
+$(GEN)/fish/vendor_completions.d/gazetop.fish: $(BUILT)
+	@mkdir -p $(dir $@)
+	$(BIN) --generate-completion-script fish > $@.tmp && mv $@.tmp $@
+
+# The binary is rebuilt (`make build`) only when a source is newer than the last build, so `make install`
+# after `make build` (or as root after a build as yourself) builds nothing. The landmark model stays in
+# /usr/share/dlib (libdlib-data), where gazetop looks for it; face matching's two models (fetched by
+# `make build`) go to $(DATADIR)/gazetop, where an installed gazetop looks for them.
+$(BUILT): $(SOURCES)
+	@$(MAKE) --no-print-directory build
+
+install: $(BUILT) $(MAN) $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions $(DESTDIR)$(DATADIR)/fish/vendor_completions.d \
+		$(DESTDIR)$(DATADIR)/gazetop
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/gazetop
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/gazetop.1
+	install -m 644 $(GEN)/bash-completion/completions/gazetop $(DESTDIR)$(DATADIR)/bash-completion/completions/gazetop
+	install -m 644 $(GEN)/zsh/site-functions/_gazetop $(DESTDIR)$(DATADIR)/zsh/site-functions/_gazetop
+	install -m 644 $(GEN)/fish/vendor_completions.d/gazetop.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/gazetop.fish
+	install -m 644 $(FACE_MODELS) $(DESTDIR)$(DATADIR)/gazetop
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gazetop $(DESTDIR)$(MANDIR)/man1/gazetop.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/gazetop $(DESTDIR)$(DATADIR)/zsh/site-functions/_gazetop \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/gazetop.fish \
+		$(addprefix $(DESTDIR)$(DATADIR)/gazetop/,$(notdir $(FACE_MODELS)))
+	rmdir $(DESTDIR)$(DATADIR)/gazetop 2>/dev/null || true
 
 deps:
 	@scripts/install-deps.sh

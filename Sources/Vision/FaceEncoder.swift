@@ -56,7 +56,8 @@ public final class FaceEncoder {
     private let handle: OpaquePointer
 
     /// Loads both models from `folder`, or from the first of `$GAZETOP_MATCH_MODELS`, `models/` (in the
-    /// working folder) and `models/` beside the executable's checkout that holds them.
+    /// working folder), `models/` beside the executable's checkout and, for an installed gazetop
+    /// (`make install`), `share/gazetop/` beside its `bin/` that holds them.
     public init(folder explicitFolder: String? = nil) throws(ModelError) {
         let folders = FaceEncoder.candidateFolders(explicit: explicitFolder)
         let holds = { (folder: String) in
@@ -84,8 +85,22 @@ public final class FaceEncoder {
         if let env = getenv("GAZETOP_MATCH_MODELS"), env.pointee != 0 { folders.append(String(cString: env)) }
         folders.append("models")
         if let root = FaceModel.packageRoot() { folders.append(root + "/models") }
+        if let installed = FaceEncoder.installedFolder() { folders.append(installed) }
         var seen = Set<String>()
         return folders.filter { seen.insert($0).inserted }
+    }
+
+    /// `<prefix>/share/gazetop` for an executable at `<prefix>/bin/gazetop`, where `make install` puts the
+    /// two models; nil for one that is not in a `bin/` folder.
+    static func installedFolder() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        var parts = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[parts.count - 2] == "bin" else { return nil }
+        parts.removeLast(2)
+        return (parts + ["share", "gazetop"]).joined(separator: "/")
     }
 
     /// The descriptor of the face in `box` of `picture`, and the 5 landmarks that aligned it.
