@@ -31,15 +31,11 @@ struct Analyze: ParsableCommand {
     @Flag(name: .long, help: "After the records, print a summary per input to stderr.")
     var summary = false
 
-    @Flag(name: .long, help: "Add the raw measures behind each judgement to JSON records (for tuning).")
+    @Flag(name: .long, help: "Add the raw measures behind each judgement to the records (for tuning): a raw object in JSON, raw* columns in CSV.")
     var raw = false
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
-
-    func validate() throws {
-        if raw && format == .csv { throw ValidationError("--raw goes with --format jsonl") }
-    }
 
     func run() throws {
         // First: from here on a signal stops the run between frames, and no partial output is left.
@@ -56,7 +52,7 @@ struct Analyze: ParsableCommand {
             let analyzer = FileAnalyzer(pipeline: pipeline)
             let out: OutputFile
             do { out = try OutputFile(path: output) } catch { throw CommandFailure(.output, "\(error)") }
-            if format == .csv { out.write(line: (sources.count > 1 ? "source," : "") + RecordEncoding.csvHeader) }
+            if format == .csv { out.write(line: (sources.count > 1 ? "source," : "") + RecordEncoding.csvHeader(raw: raw)) }
             let showProgress = isatty(STDERR_FILENO) == 1
             var cutShort: [String] = []
             for source in sources {
@@ -66,7 +62,7 @@ struct Analyze: ParsableCommand {
                     stats = try analyzer.run(source, onRecord: { record in
                         switch format {
                         case .jsonl: out.write(line: RecordEncoding.json(record, source: label))
-                        case .csv: out.write(line: (label.map { RecordEncoding.csvField($0) + "," } ?? "") + RecordEncoding.csv(record))
+                        case .csv: out.write(line: (label.map { RecordEncoding.csvField($0) + "," } ?? "") + RecordEncoding.csv(record, raw: raw))
                         }
                     }, onProgress: showProgress ? { ProgressLine.show($0, name: source.name) } : nil,
                     shouldStop: { interrupt.raised || out.hasFailed })
