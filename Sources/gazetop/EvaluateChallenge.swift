@@ -22,7 +22,8 @@ extension Evaluate {
         var attacks: [AttackEvaluation.Run] = []
         var rng = SeededRandom(seed: seed)
         let attack = AttackEvaluation(model: model, config: config)
-        for kind in AttackEvaluation.Kind.allCases where sequences > 0 {
+        func chosen(_ name: String) -> Bool { self.attack.isEmpty || self.attack.contains(name) }
+        for kind in AttackEvaluation.Kind.allCases where sequences > 0 && chosen(kind.rawValue) {
             let sources = AttackEvaluation.sources(kind, data: data)
             guard !sources.isEmpty else { throw CommandFailure(.data, "no sources for the \(kind.rawValue) attack in \(data)") }
             for saved in kind == .noface ? [false] : [false, true] {
@@ -38,20 +39,23 @@ extension Evaluate {
 
         var pictureRuns: [PictureAttack.Run] = []
         if sequences > 0 {
-            let zju = data + "/zju-eyeblink"
-            let clips = ((try? FileManager.default.contentsOfDirectory(atPath: zju)) ?? []).filter { $0.hasSuffix(".mp4") }.sorted()
             let pictures = PictureAttack(model: model, config: config)
-            var materials: [PictureAttack.Material] = []
-            // Every fourth clip: subjects and conditions spread, decoding kept short.
-            for (i, clip) in clips.enumerated() where i % 4 == 0 {
-                progress("attack material \(i + 1)/\(clips.count)")
-                do { materials.append(try .load(zju + "/" + clip, pipeline: FramePipeline(model: model, config: config))) } catch {
-                    throw CommandFailure(.input, "\(error)")
+            var materials: [PictureAttack.Source: [PictureAttack.Material]] = [:]
+            for kind in PictureAttack.Kind.allCases where chosen(kind.rawValue) {
+                if materials[kind.source] == nil {
+                    do {
+                        materials[kind.source] = try PictureAttack.Material.all(kind.source, data: data, pipeline: FramePipeline(model: model, config: config)) { i, n in
+                            progress("attack material \(i + 1)/\(n)")
+                        }
+                    } catch {
+                        throw CommandFailure(.input, "\(error)")
+                    }
                 }
-            }
-            for kind in PictureAttack.Kind.allCases {
+                guard let m = materials[kind.source], !m.isEmpty else {
+                    throw CommandFailure(.data, "no material for the \(kind.rawValue) attack in \(data)")
+                }
                 for saved in [false, true] {
-                    pictureRuns += pictures.run(kind, materials: materials, count: sequences, savedCalibration: saved, rng: &rng) { i, n in
+                    pictureRuns += pictures.run(kind, materials: m, count: sequences, savedCalibration: saved, rng: &rng) { i, n in
                         progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")
                     }
                 }
@@ -195,7 +199,7 @@ extension Evaluate {
     /// The moved-picture attacks (offline: the real pipeline, no V4L2 layer), each kind and calibration.
     private func pictureText(_ runs: [PictureAttack.Run]) -> String {
         guard !runs.isEmpty else { return "" }
-        var lines = ["", "moved pictures on a phone (offline, rendered from ZJU frames), \(sequences) random sequences each"]
+        var lines = ["", "moved and edited pictures on a phone or tablet (offline, rendered from the shared recordings), \(sequences) random sequences each"]
         for kind in PictureAttack.Kind.allCases {
             for saved in [false, true] {
                 let r = runs.filter { $0.kind == kind && $0.savedCalibration == saved }
@@ -206,9 +210,28 @@ extension Evaluate {
                     + counts(r.flatMap { x in x.outcome.failedChecks.map(\.rawValue) + (x.outcome.stop.map { [$0.name] } ?? []) })
                     + "; blinks " + r.map { x in "\(x.outcome.blinks)/" + (x.outcome.checks.first { $0.check == .blinkProfile }.map { String(Int($0.value)) } ?? "-") }
                         .joined(separator: " ") + " (counted/part-way)")
+                if verbose { lines += r.map { "    " + runText($0.source, $0.sequence, $0.outcome) } }
             }
         }
         return "\n" + lines.joined(separator: "\n")
+    }
+
+    /// One run in a line (`--verbose`): what it showed, how it calibrated, each cell's hits and mean gaze,
+    /// and every failed check with its value and limit.
+    private func runText(_ source: String, _ sequence: [Int], _ o: ChallengeOutcome) -> String {
+        let calibration: String
+        switch o.calibration {
+        case .saved: calibration = "saved"
+        case .session(let rms): calibration = "own (rms \(f1(rms)) deg)"
+        case .failed(let problem): calibration = "failed: \(problem)"
+        case nil: calibration = "none"
+        }
+        let cells = o.cells.map { c in
+            "\(c.cell): \(c.framesOnTarget)/\(c.frames)" + (c.meanGaze.map { " at \(f1($0.rightDeg)),\(f1($0.upDeg))" } ?? "")
+        }.joined(separator: "; ")
+        let failed = o.checks.filter { !$0.passed }.map { "\($0.check.rawValue) \(f3($0.value)) (limit \(f3($0.limit)))" }
+        return "\(source) \(sequence.map(String.init).joined(separator: ",")): \(o.result.rawValue)\(o.stop.map { " (\($0.name))" } ?? ""), "
+            + "calibration \(calibration); cells \(cells.isEmpty ? "-" : cells); failed \(failed.isEmpty ? "none" : failed.joined(separator: ", "))"
     }
 
     private func counts(_ items: [String]) -> String {
