@@ -50,7 +50,14 @@ public struct HonestEvaluation: Sendable {
             var counts: [String: Int] = [:]
             for t in trials where t.honest.result != .pass {
                 if let stop = t.honest.stop { counts[stop.name, default: 0] += 1 }
-                for c in t.honest.failedChecks { counts[c.rawValue, default: 0] += 1 }
+                for c in t.honest.failedChecks {
+                    // A refused calibration says why.
+                    if c == .calibration, case .failed(let problem) = t.honest.calibration {
+                        counts["calibration (\(problem.name))", default: 0] += 1
+                    } else {
+                        counts[c.rawValue, default: 0] += 1
+                    }
+                }
             }
             return counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
         }

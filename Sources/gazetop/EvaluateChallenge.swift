@@ -130,6 +130,19 @@ extension Evaluate {
                     lines.append("  whole challenge with its own calibration (first frame to verdict, stream time): median "
                         + "\(f1(d[d.count / 2])) s, max \(f1(d[d.count - 1])) s")
                 }
+                // The short calibration's residual over its frames, fitted or refused as too noisy.
+                let rms = session.trials.compactMap { t -> Double? in
+                    switch t.honest.calibration {
+                    case .session(let r): r
+                    case .failed(.tooNoisy(let r)): r
+                    default: nil
+                    }
+                }.sorted()
+                if !rms.isEmpty {
+                    lines.append("  honest short calibration residual (rms over its frames): median \(f1(rms[rms.count / 2])) deg, "
+                        + "95th percentile \(f1(rms[rms.count * 95 / 100])), max \(f1(rms[rms.count - 1])) (limit "
+                        + "\(f1(config.calibration.maxResidualDeg)))")
+                }
             }
             if let saved = variants.first(where: { $0.calibration == .saved }) {
                 lines.append("  gazetop calibrate on the same people: \(saved.calibrationFailures) runs failed (another try "
