@@ -72,6 +72,9 @@ public struct PictureAttack {
         public var sequence: [Int]
         public var savedCalibration: Bool
         public var outcome: ChallengeOutcome
+        /// The same attack filmed (every frame the camera saw) and replayed through the simulated camera and
+        /// the live path, with the same sequence and calibration plan; nil when not replayed.
+        public var live: ChallengeOutcome?
     }
 
     /// The frames an attack shows, from one real recording, with what the real pipeline saw in each.
@@ -198,20 +201,49 @@ public struct PictureAttack {
 
     /// `count` runs of an attack, cycling through the materials, each with a random sequence and movement
     /// from `rng`. With `savedCalibration`, the challenge is given the generic calibration as if saved.
-    public func run(_ kind: Kind, materials: [Material], count: Int, savedCalibration: Bool, rng: inout SeededRandom,
-                    progress: (Int, Int) -> Void = { _, _ in }) -> [Run] {
-        (0..<count).map { k in
+    /// With `live`, each run is also filmed and replayed through `sim:` (`replay`).
+    public func run(_ kind: Kind, materials: [Material], count: Int, savedCalibration: Bool, live: Bool = false,
+                    rng: inout SeededRandom, progress: (Int, Int) -> Void = { _, _ in }) throws(CameraError) -> [Run] {
+        var runs: [Run] = []
+        for k in 0..<count {
             progress(k, count)
             let material = materials[k % materials.count]
             let grid = ScreenGrid(config: config.screen)
             let sequence = ChallengeSequence.random(count: config.challenge.areaCount, grid: grid, using: &rng)
             let plan = CalibrationPlan.random(grid: grid, config: config.challenge, using: &rng)
             var draw = SeededRandom(seed: rng.next())
-            let session = ChallengeSession(sequence: sequence, calibration: savedCalibration ? .generic(config.gaze) : nil,
-                                           plan: plan, config: config)
-            let outcome = runOne(kind, material: material, session: session, rng: &draw)
-            return Run(kind: kind, source: material.name, sequence: sequence, savedCalibration: savedCalibration, outcome: outcome)
+            let calibration: GazeCalibration? = savedCalibration ? .generic(config.gaze) : nil
+            let session = ChallengeSession(sequence: sequence, calibration: calibration, plan: plan, config: config)
+            var film: [[UInt8]] = []
+            let outcome = runOne(kind, material: material, session: session, rng: &draw, film: live ? { film.append($0) } : nil)
+            var run = Run(kind: kind, source: material.name, sequence: sequence, savedCalibration: savedCalibration, outcome: outcome)
+            if live { run.live = try replay(film, sequence: sequence, calibration: calibration, plan: plan) }
+            runs.append(run)
         }
+        return runs
+    }
+
+    /// An attack's film through the simulated camera and the live path of `gazetop challenge`: written as
+    /// a folder of grey PGM frames (lossless, 30 a second), served by `sim:` paced by demand, with the
+    /// session's own sequence and calibration plan. The folder is removed afterwards.
+    public func replay(_ film: [[UInt8]], sequence: [Int], calibration: GazeCalibration?,
+                       plan: CalibrationPlan) throws(CameraError) -> ChallengeOutcome {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-attack-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+            let header = Array("P5\n\(camera.width) \(camera.height)\n255\n".utf8)
+            for (i, frame) in film.enumerated() {
+                let name = folder + "/" + String(format: "%05d.pgm", i)
+                guard FileManager.default.createFile(atPath: name, contents: Data(header + frame)) else {
+                    throw CameraError.noCamera(path: name)
+                }
+            }
+        } catch {
+            throw .noCamera(path: folder)
+        }
+        return try AttackEvaluation(model: model, config: config).runOne(source: folder, sequence: sequence, calibration: calibration,
+                                                                          plan: plan, loop: false)
     }
 
     /// The frame of the recording shown at frame `i` (before any edit), for a kind.
@@ -225,7 +257,10 @@ public struct PictureAttack {
     }
 
     /// One whole challenge against one attacker.
-    public func runOne(_ kind: Kind, material: Material, session: ChallengeSession, rng: inout SeededRandom) -> ChallengeOutcome {
+    /// `film`, when given, gets every frame the camera saw, and 2 s more after the verdict (so that a replay
+    /// whose timing differs by a frame still reaches its verdict).
+    public func runOne(_ kind: Kind, material: Material, session: ChallengeSession, rng: inout SeededRandom,
+                       film: (([UInt8]) -> Void)? = nil) -> ChallengeOutcome {
         let pipeline = FramePipeline(model: model, config: config)
         let screen = PhoneScreen(material: material, camera: camera, tablet: kind.source == .video00)
         let practice = practise(kind, screen, pipeline: pipeline, rng: &rng)
@@ -243,8 +278,10 @@ public struct PictureAttack {
         let grid = ScreenGrid(config: config.screen)
         let frameMs = 1000.0 / 30
         var i = 0
-        while !session.isFinished, Double(i) * frameMs < 60_000 {
+        var afterMs = film == nil ? 0 : 2000.0
+        while !session.isFinished || afterMs > 0, Double(i) * frameMs < 60_000 {
             let t = Double(i) * frameMs
+            if session.isFinished { afterMs -= frameMs }
             if t >= nextBlinkMs {
                 // Fake a blink: swap in the closed frame for about 150 ms, or tilt the phone away and back.
                 switch kind {
@@ -261,6 +298,11 @@ public struct PictureAttack {
                 picture = apply(edit, controls: editor.controls(at: t), to: picture, face: face)
             }
             let pixels = screen.render(picture: picture.pixels, pose: hand.pose(at: t), noise: &noise)
+            film?(pixels)
+            if session.isFinished {
+                i += 1
+                continue
+            }
             let result = pipeline.process(Frame(gray: pixels, width: camera.width, height: camera.height, timeMs: t, sequence: i))
             let view = session.update(sampler.sample(result))
             if view.target != target {

@@ -60,6 +60,9 @@ struct Evaluate: ParsableCommand {
             + "iris-warp-still, head-turn-2.5d).", valueName: "name"))
     var attack: [String] = []
 
+    @Flag(name: .customLong("no-replay"), help: "With --challenge: run the moved pictures offline only, without filming each run and replaying it through the simulated camera.")
+    var noReplay = false
+
     @Option(name: .long, help: ArgumentHelp("With --challenge: seed of the random draws.", valueName: "n"))
     var seed: UInt64 = 1
 

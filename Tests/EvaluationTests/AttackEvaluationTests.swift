@@ -45,7 +45,8 @@ import Vision
 
 /// Pictures moved by hand on a phone (rendered from real ZJU frames, offline through the real pipeline), a
 /// run of each kind with the challenge's own calibration and one with a saved one (`gazetop evaluate
-/// --challenge` runs more): none may pass, and each is caught by a check that a moved picture cannot meet.
+/// --challenge` runs more), one of them also filmed and replayed live through `sim:`: none may pass, and
+/// each is caught by a check that a moved picture cannot meet.
 @Suite(.serialized) struct PictureAttackTests {
     @Test(arguments: PictureAttack.Kind.allCases)
     func noMovedPicturePasses(_ kind: PictureAttack.Kind) throws {
@@ -70,12 +71,17 @@ import Vision
         }
         let attack = PictureAttack(model: model)
         var rng = SeededRandom(seed: 5)
-        let runs = attack.run(kind, materials: [material], count: 1, savedCalibration: false, rng: &rng)
-            + attack.run(kind, materials: [material], count: 1, savedCalibration: true, rng: &rng)
+        // The saved-calibration run is also filmed and replayed through the simulated camera's live path.
+        let runs = try attack.run(kind, materials: [material], count: 1, savedCalibration: false, rng: &rng)
+            + attack.run(kind, materials: [material], count: 1, savedCalibration: true, live: true, rng: &rng)
         for run in runs {
             print("\(kind) \(run.sequence) saved=\(run.savedCalibration): \(run.outcome.result) "
                   + "\(run.outcome.failedChecks.map(\.rawValue)) \(run.outcome.stop?.name ?? "")")
             #expect(run.outcome.result != .pass, "\(kind) passed: \(run.sequence)")
+            if let live = run.live {
+                print("  through sim: \(live.result) \(live.failedChecks.map(\.rawValue)) \(live.stop?.name ?? "")")
+                #expect(live.result != .pass, "\(kind) passed through sim: \(run.sequence)")
+            }
             // Caught by what a moved picture cannot do: turn the eyes in the head, or move as a 3D head. A
             // recording whose eyes do move (a cut replay, irises moved digitally) may instead be caught by
             // where it looks.
