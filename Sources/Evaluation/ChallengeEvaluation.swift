@@ -50,7 +50,14 @@ public struct HonestEvaluation: Sendable {
             var counts: [String: Int] = [:]
             for t in trials where t.honest.result != .pass {
                 if let stop = t.honest.stop { counts[stop.name, default: 0] += 1 }
-                for c in t.honest.failedChecks { counts[c.rawValue, default: 0] += 1 }
+                for c in t.honest.failedChecks {
+                    // A refused calibration says why.
+                    if c == .calibration, case .failed(let problem) = t.honest.calibration {
+                        counts["calibration (\(problem.name))", default: 0] += 1
+                    } else {
+                        counts[c.rawValue, default: 0] += 1
+                    }
+                }
             }
             return counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
         }
@@ -169,12 +176,15 @@ public struct AttackEvaluation {
 
     /// One challenge on `sim:<source>?pace=demand` (looped), at the source's own size, scaled down to fit
     /// 1280x720 with its shape kept (a photo fills the camera's view, as one held up to it would).
-    public func runOne(source: String, sequence: [Int], calibration: GazeCalibration?) throws(CameraError) -> ChallengeOutcome {
+    /// With `plan`, the session's calibration plan is that one (a replay of a session recorded offline),
+    /// else drawn at random; with `loop` false, the source plays once.
+    public func runOne(source: String, sequence: [Int], calibration: GazeCalibration?, plan: CalibrationPlan? = nil,
+                       loop: Bool = true) throws(CameraError) -> ChallengeOutcome {
         let own: (width: Int, height: Int, fps: Double?)
         do { own = try SimulatedFrames.probe(source) } catch { throw .noCamera(path: source) }
         let scale = min(1, 1280 / Double(own.width), 720 / Double(own.height))
         let width = Int((Double(own.width) * scale / 2).rounded()) * 2, height = Int((Double(own.height) * scale).rounded())
-        let spec = "sim:\(source)?pace=demand&loop&sizes=\(width)x\(height)"
+        let spec = "sim:\(source)?pace=demand\(loop ? "&loop" : "")&sizes=\(width)x\(height)"
         let device: SimulatedV4L2Device
         do { device = try SimulatedV4L2Device(config: try SimulatedCameraConfig(parsing: spec)) } catch {
             throw .noCamera(path: spec)
@@ -184,7 +194,7 @@ public struct AttackEvaluation {
         options.lossless = true
         let camera = V4L2Camera(path: spec, driver: device)
         var rng = SystemRandomNumberGenerator()
-        let plan = CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng)
+        let plan = plan ?? CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng)
         let run = try GazeTaskRunner.live(ChallengeSession(sequence: sequence, calibration: calibration, plan: plan, config: config),
                                           camera: camera, options: options, model: model, config: config, onView: { _ in })
         if case .failed(let error) = run.report.ending { throw error }

@@ -334,11 +334,13 @@ public struct CalibrationConfig: Sendable, Equatable {
     /// Sanity checks of a fit, against fits of nothing (a face whose eyes did not follow) rather than to
     /// grade a person: at least this many frames per target; each target's mean look inside its cell
     /// (grown by `ChallengeConfig.hitMarginDeg`; the camera: within `cameraToleranceDeg`, most of the way
-    /// to the middle of the top row); a root-mean-square error over the frames under `maxResidualDeg`
+    /// to the middle of the top row); a root-mean-square error over the frames (but the worst tenth) under `maxResidualDeg`
     /// (the frame-to-frame scatter of the noisiest real ZJU clips is about 7 degrees per axis); eye gains
     /// within `maxGainFactor` of the generic ones.
     public var minFramesPerTarget = 8
     public var maxResidualDeg = 15.0
+    /// The share of a fit's frames, the worst, left out of its root-mean-square error.
+    public var residualTrimShare = 0.1
     public var cameraToleranceDeg = 10.0
     public var maxGainFactor = 4.0
 

@@ -54,6 +54,15 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --challenge: honest people simulated (0: none).", valueName: "count"))
     var tracks = 1000
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --challenge: run only this attack (repeatable; default all): photo, noface, video, or a moved picture's "
+            + "kind (picture-moved, picture-blink-swap, clip-moved, photo-painted-shut, video-cut, iris-warp-moved, "
+            + "iris-warp-still, head-turn-2.5d).", valueName: "name"))
+    var attack: [String] = []
+
+    @Flag(name: .customLong("no-replay"), help: "With --challenge: run the moved pictures offline only, without filming each run and replaying it through the simulated camera.")
+    var noReplay = false
+
     @Option(name: .long, help: ArgumentHelp("With --challenge: seed of the random draws.", valueName: "n"))
     var seed: UInt64 = 1
 
@@ -85,6 +94,10 @@ struct Evaluate: ParsableCommand {
     @OptionGroup(title: "Face matching (with --match)") var matchOptions: MatchOptions
 
     func validate() throws {
+        let attacks = Set(AttackEvaluation.Kind.allCases.map(\.rawValue) + PictureAttack.Kind.allCases.map(\.rawValue))
+        for name in attack where !attacks.contains(name) {
+            throw ValidationError("unknown attack '\(name)' (one of \(attacks.sorted().joined(separator: ", ")))")
+        }
         guard irisWeight >= 0 else { throw ValidationError("--iris-weight must be 0 or more") }
         guard [challenge, match, eyeContactLabels != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("give one of --challenge, --match and --eye-contact: they are separate measurements")

@@ -22,7 +22,8 @@ extension Evaluate {
         var attacks: [AttackEvaluation.Run] = []
         var rng = SeededRandom(seed: seed)
         let attack = AttackEvaluation(model: model, config: config)
-        for kind in AttackEvaluation.Kind.allCases where sequences > 0 {
+        func chosen(_ name: String) -> Bool { self.attack.isEmpty || self.attack.contains(name) }
+        for kind in AttackEvaluation.Kind.allCases where sequences > 0 && chosen(kind.rawValue) {
             let sources = AttackEvaluation.sources(kind, data: data)
             guard !sources.isEmpty else { throw CommandFailure(.data, "no sources for the \(kind.rawValue) attack in \(data)") }
             for saved in kind == .noface ? [false] : [false, true] {
@@ -38,28 +39,36 @@ extension Evaluate {
 
         var pictureRuns: [PictureAttack.Run] = []
         if sequences > 0 {
-            let zju = data + "/zju-eyeblink"
-            let clips = ((try? FileManager.default.contentsOfDirectory(atPath: zju)) ?? []).filter { $0.hasSuffix(".mp4") }.sorted()
             let pictures = PictureAttack(model: model, config: config)
-            var materials: [PictureAttack.Material] = []
-            // Every fourth clip: subjects and conditions spread, decoding kept short.
-            for (i, clip) in clips.enumerated() where i % 4 == 0 {
-                progress("attack material \(i + 1)/\(clips.count)")
-                do { materials.append(try .load(zju + "/" + clip, pipeline: FramePipeline(model: model, config: config))) } catch {
-                    throw CommandFailure(.input, "\(error)")
+            var materials: [PictureAttack.Source: [PictureAttack.Material]] = [:]
+            for kind in PictureAttack.Kind.allCases where chosen(kind.rawValue) {
+                if materials[kind.source] == nil {
+                    do {
+                        materials[kind.source] = try PictureAttack.Material.all(kind.source, data: data, pipeline: FramePipeline(model: model, config: config)) { i, n in
+                            progress("attack material \(i + 1)/\(n)")
+                        }
+                    } catch {
+                        throw CommandFailure(.input, "\(error)")
+                    }
                 }
-            }
-            for kind in PictureAttack.Kind.allCases {
+                guard let m = materials[kind.source], !m.isEmpty else {
+                    throw CommandFailure(.data, "no material for the \(kind.rawValue) attack in \(data)")
+                }
                 for saved in [false, true] {
-                    pictureRuns += pictures.run(kind, materials: materials, count: sequences, savedCalibration: saved, rng: &rng) { i, n in
-                        progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")
+                    do {
+                        pictureRuns += try pictures.run(kind, materials: m, count: sequences, savedCalibration: saved, live: !noReplay,
+                                                        rng: &rng) { i, n in
+                            progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")
+                        }
+                    } catch {
+                        throw CommandFailure(error)
                     }
                 }
             }
         }
 
         var traces: [ClipTrace] = []
-        var variants: [HonestEvaluation.Variant] = []
+        var variants: [HonestEvaluation.Variant] = [], wideVariants: [HonestEvaluation.Variant] = []
         if tracks > 0 {
             let zju = data + "/zju-eyeblink"
             let clips = ((try? FileManager.default.contentsOfDirectory(atPath: zju)) ?? []).filter { $0.hasSuffix(".mp4") }.sorted()
@@ -72,10 +81,16 @@ extension Evaluate {
             }
             let honest = HonestEvaluation(tracks: HonestTracks(traces: traces, config: config))
             variants = honest.run(count: tracks, seed: seed) { i, n in if i % 50 == 0 { progress("honest people \(i)/\(n)") } }
+            // The same people with the wider, assumed spread of eye gains: how much the figures rest on it.
+            var wide = HonestPersonModel()
+            wide.wideEyeGainFactor = 0.7...1.4
+            wideVariants = HonestEvaluation(tracks: HonestTracks(traces: traces, model: wide, config: config)).run(count: tracks, seed: seed) { i, n in
+                if i % 50 == 0 { progress("honest people, wide eye gains \(i)/\(n)") }
+            }
         }
         if tty { StandardError.write("\r\u{1B}[K") }
         print(json ? challengeJSON(attacks, variants, traces, config)
-              : challengeText(attacks, variants, traces, config) + pictureText(pictureRuns))
+              : challengeText(attacks, variants, traces, config) + wideText(wideVariants, config) + pictureText(pictureRuns))
     }
 
     private func challengeText(_ attacks: [AttackEvaluation.Run], _ variants: [HonestEvaluation.Variant],
@@ -125,6 +140,19 @@ extension Evaluate {
                 if !d.isEmpty {
                     lines.append("  whole challenge with its own calibration (first frame to verdict, stream time): median "
                         + "\(f1(d[d.count / 2])) s, max \(f1(d[d.count - 1])) s")
+                }
+                // The short calibration's residual over its frames, fitted or refused as too noisy.
+                let rms = session.trials.compactMap { t -> Double? in
+                    switch t.honest.calibration {
+                    case .session(let r): r
+                    case .failed(.tooNoisy(let r)): r
+                    default: nil
+                    }
+                }.sorted()
+                if !rms.isEmpty {
+                    lines.append("  honest short calibration residual (rms over its frames): median \(f1(rms[rms.count / 2])) deg, "
+                        + "95th percentile \(f1(rms[rms.count * 95 / 100])), max \(f1(rms[rms.count - 1])) (limit "
+                        + "\(f1(config.calibration.maxResidualDeg)))")
                 }
             }
             if let saved = variants.first(where: { $0.calibration == .saved }) {
@@ -192,23 +220,58 @@ extension Evaluate {
         return "{\"seed\":\(seed),\"attacks\":[\(attackItems.joined(separator: ","))],\"honest\":[\(variantItems.joined(separator: ","))]}"
     }
 
+    /// BPCER under the wider eye-gain assumption (uniform 0.7-1.4, per axis).
+    private func wideText(_ variants: [HonestEvaluation.Variant], _ config: GazeConfig) -> String {
+        guard !variants.isEmpty else { return "" }
+        let rates = variants.map { "\($0.calibration.rawValue) \(f3($0.bpcer(.position, config: config.challenge)))" }
+        return "\n  with eye gains spread wider (uniform 0.7-1.4 times the model's, per axis; an assumption): BPCER "
+            + rates.joined(separator: ", ")
+    }
+
     /// The moved-picture attacks (offline: the real pipeline, no V4L2 layer), each kind and calibration.
     private func pictureText(_ runs: [PictureAttack.Run]) -> String {
         guard !runs.isEmpty else { return "" }
-        var lines = ["", "moved pictures on a phone (offline, rendered from ZJU frames), \(sequences) random sequences each"]
+        var lines = ["", "moved and edited pictures on a phone or tablet (offline, rendered from the shared recordings), \(sequences) random sequences each"]
         for kind in PictureAttack.Kind.allCases {
             for saved in [false, true] {
                 let r = runs.filter { $0.kind == kind && $0.savedCalibration == saved }
                 guard !r.isEmpty else { continue }
                 let passed = r.count { $0.outcome.result == .pass }
+                let replays = r.compactMap(\.live)
+                let live = replays.isEmpty ? "" : "; through sim: passed \(replays.count { $0.result == .pass })/\(replays.count)"
+                    + " (same verdict as offline \(r.count { $0.live?.result == $0.outcome.result })/\(replays.count))"
                 lines.append("  \(pad("\(kind.rawValue), \(saved ? "saved" : "own") calibration", 40)) passed \(passed)/\(r.count)  APCER "
-                    + f3(Double(passed) / Double(r.count)) + "; failed checks "
+                    + f3(Double(passed) / Double(r.count)) + live + "; failed checks "
                     + counts(r.flatMap { x in x.outcome.failedChecks.map(\.rawValue) + (x.outcome.stop.map { [$0.name] } ?? []) })
                     + "; blinks " + r.map { x in "\(x.outcome.blinks)/" + (x.outcome.checks.first { $0.check == .blinkProfile }.map { String(Int($0.value)) } ?? "-") }
                         .joined(separator: " ") + " (counted/part-way)")
+                if verbose {
+                    for x in r {
+                        lines.append("    " + runText(x.source, x.sequence, x.outcome))
+                        if let live = x.live { lines.append("      through sim: " + runText(x.source, x.sequence, live)) }
+                    }
+                }
             }
         }
         return "\n" + lines.joined(separator: "\n")
+    }
+
+    /// One run in a line (`--verbose`): what it showed, how it calibrated, each cell's hits and mean gaze,
+    /// and every failed check with its value and limit.
+    private func runText(_ source: String, _ sequence: [Int], _ o: ChallengeOutcome) -> String {
+        let calibration: String
+        switch o.calibration {
+        case .saved: calibration = "saved"
+        case .session(let rms): calibration = "own (rms \(f1(rms)) deg)"
+        case .failed(let problem): calibration = "failed: \(problem)"
+        case nil: calibration = "none"
+        }
+        let cells = o.cells.map { c in
+            "\(c.cell): \(c.framesOnTarget)/\(c.frames)" + (c.meanGaze.map { " at \(f1($0.rightDeg)),\(f1($0.upDeg))" } ?? "")
+        }.joined(separator: "; ")
+        let failed = o.checks.filter { !$0.passed }.map { "\($0.check.rawValue) \(f3($0.value)) (limit \(f3($0.limit)))" }
+        return "\(source) \(sequence.map(String.init).joined(separator: ",")): \(o.result.rawValue)\(o.stop.map { " (\($0.name))" } ?? ""), "
+            + "calibration \(calibration); cells \(cells.isEmpty ? "-" : cells); failed \(failed.isEmpty ? "none" : failed.joined(separator: ", "))"
     }
 
     private func counts(_ items: [String]) -> String {

@@ -27,10 +27,13 @@ import Vision
         }
         let session = try #require(variants.first { $0.calibration == .session })
         let saved = try #require(variants.first { $0.calibration == .saved })
-        // Measured 0.025 and 0.020 with 200 people (seed 1), the head up to 44% of a shift, the iris where
-        // the eye's geometry puts it (`HonestTracks.look`).
-        #expect(session.bpcer(.position, config: config.challenge) <= 0.035)
-        #expect(saved.bpcer(.position, config: config.challenge) <= 0.03)
+        let generic = try #require(variants.first { $0.calibration == .generic })
+        // Measured 0.005, 0.015 and 0.015 with 200 people (seed 1): the head up to 44% of a shift, the iris
+        // where the eye's geometry puts it (`HonestTracks.look`), eye gains spread as anatomy spreads them,
+        // each calibration target's median look, the residual without the worst tenth of the frames.
+        #expect(session.bpcer(.position, config: config.challenge) <= 0.02)
+        #expect(saved.bpcer(.position, config: config.challenge) <= 0.025)
+        #expect(generic.bpcer(.position, config: config.challenge) <= 0.025)
         #expect(session.apcer(.position, config: config.challenge) <= 0.01)
         #expect(saved.apcer(.position, config: config.challenge) <= 0.01)
         // Direction alone cannot tell a track from the same track one cell off: why position is the default.
