@@ -54,7 +54,7 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
         self.height = height
         core = Core()
         let core = self.core
-        let started = CaptureClock.nowMs()
+        let started = MonotonicClock.nowMs()
         DispatchQueue(label: "gazetop.simulated-frames").async {
             core.produce(video: video, fourcc: fourcc, width: width, height: height, loops: loops,
                          firstIndex: firstIndex, started: started)
@@ -122,7 +122,7 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
                     guard !s.stopped else { return false }
                     s.items[index] = SimulatedFrame(bytes: bytes, offsetUs: (Double(pass) * durationMs + timeMs) * 1000, last: last)
                     s.heldBytes += bytes.count
-                    if first { s.preparationMs = CaptureClock.nowMs() - started }
+                    if first { s.preparationMs = MonotonicClock.nowMs() - started }
                     return true
                 }
                 if first { firstReady.signal() }

@@ -25,7 +25,7 @@ public final class SimulatedFrames: Sendable {
 
     /// Decodes `video` and encodes every frame as `fourcc` at `width` x `height` (see `Encoder`).
     public init(video: String, fourcc: FourCC, width: Int, height: Int, loops: Bool = false) throws(CaptureError) {
-        let start = CaptureClock.nowMs()
+        let start = MonotonicClock.nowMs()
         var frames: [[UInt8]] = []
         var times: [Double] = []
         let encoder = try Encoder(video: video, fourcc: fourcc, width: width, height: height)
@@ -42,7 +42,7 @@ public final class SimulatedFrames: Sendable {
         self.frames = frames
         self.timesMs = times.map { $0 - times[0] }
         self.durationMs = (times[times.count - 1] - times[0]) + interval
-        self.preparationMs = CaptureClock.nowMs() - start
+        self.preparationMs = MonotonicClock.nowMs() - start
     }
 
     /// A video's (or pictures') frames one at a time, encoded as a simulated camera streams them.

@@ -104,7 +104,7 @@ public final class SimulatedV4L2Device: V4L2Driver {
     // MARK: V4L2Driver
 
     public func open(_ path: String, flags: Int32) throws(Errno) -> Int32 {
-        try state.withLock { (s) throws(Errno) in try s.open(flags: flags, nowUs: CaptureClock.nowUs()) }
+        try state.withLock { (s) throws(Errno) in try s.open(flags: flags, nowUs: MonotonicClock.nowUs()) }
     }
 
     public func close(_ fd: Int32) throws(Errno) {
@@ -118,7 +118,7 @@ public final class SimulatedV4L2Device: V4L2Driver {
         while true {
             do throws(Errno) {
                 return try state.withLock { (s) throws(Errno) in
-                    try s.ioctl(fd, request, UnsafeMutableRawPointer(bitPattern: address)!, nowUs: CaptureClock.nowUs())
+                    try s.ioctl(fd, request, UnsafeMutableRawPointer(bitPattern: address)!, nowUs: MonotonicClock.nowUs())
                 }
             } catch where error.rawValue == EAGAIN && request == .dequeueBuffer && !isNonBlocking(fd) {
                 // A blocking DQBUF waits for a frame, as the kernel's does.
@@ -145,9 +145,9 @@ public final class SimulatedV4L2Device: V4L2Driver {
     }
 
     public func poll(_ fd: Int32, events: Int16, timeoutMs: Int32) throws(Errno) -> Int16 {
-        let deadline: Int64? = timeoutMs < 0 ? nil : CaptureClock.nowUs() + Int64(timeoutMs) * 1000
+        let deadline: Int64? = timeoutMs < 0 ? nil : MonotonicClock.nowUs() + Int64(timeoutMs) * 1000
         while true {
-            let now = CaptureClock.nowUs()
+            let now = MonotonicClock.nowUs()
             let (revents, wakeUs) = try state.withLock { (s) throws(Errno) in try s.poll(fd, nowUs: now) }
             if revents != 0 { return revents }
             if let deadline, now >= deadline { return 0 }

@@ -222,7 +222,7 @@ extension SimulatedV4L2State {
             first = store!.frame(nextFrame)
         }
         streaming = true
-        streamStartUs = CaptureClock.nowUs() // after any decoding: the first frame is due now
+        streamStartUs = MonotonicClock.nowUs() // after any decoding: the first frame is due now
         startFrame = nextFrame
         startOffsetUs = first.map { offsetUs(nextFrame, $0) } ?? 0
     }

@@ -189,12 +189,12 @@ struct SimulatedV4L2State {
             if queued.isEmpty {
                 framesDropped += 1
             } else {
-                let start = CaptureClock.threadCPUUs()
+                let start = MonotonicClock.threadCPUUs()
                 let index = queued.removeFirst()
                 fill(index, with: frame.bytes, timestampUs: due, last: frame.last)
                 done.append(index)
                 framesServed += 1
-                workUs += CaptureClock.threadCPUUs() - start
+                workUs += MonotonicClock.threadCPUUs() - start
             }
             nextFrame += 1
             store.release(before: nextFrame)

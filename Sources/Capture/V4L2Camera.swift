@@ -226,7 +226,7 @@ public final class V4L2Camera {
             == UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
         let stampUs = monotonic
             ? Int64(buffer.timestamp.tv_sec) * 1_000_000 + Int64(buffer.timestamp.tv_usec)
-            : CaptureClock.nowUs()
+            : MonotonicClock.nowUs()
         let origin = originUs ?? stampUs
         originUs = origin
         if let first = firstDriverSequence {

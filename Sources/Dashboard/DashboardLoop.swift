@@ -48,7 +48,7 @@ public final class DashboardLoop {
     ///   - latest: the newest snapshot (cheap; called once per drawing).
     ///   - clock: seconds on a monotonic clock (tests drive it by hand).
     public init(screen: Screen, config: DashboardConfig = DashboardConfig(), latest: @escaping () -> Snapshot,
-                hooks: Hooks = Hooks(), clock: @escaping () -> Double = DashboardLoop.monotonicSeconds) {
+                hooks: Hooks = Hooks(), clock: @escaping () -> Double) {
         self.screen = screen
         self.config = config
         self.latest = latest
@@ -145,10 +145,4 @@ public final class DashboardLoop {
     }
 
     private func say(_ text: String) { message = (text, clock() + config.messageSeconds) }
-
-    public static func monotonicSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
 }

@@ -28,7 +28,7 @@ public final class GazeTaskLoop {
     ///   - clock: seconds on a monotonic clock (tests drive it by hand).
     public init(screen: Screen, config: DashboardConfig = DashboardConfig(), grid: ScreenGrid = ScreenGrid(),
                 latest: @escaping () -> GazeTaskView, done: @escaping () -> Bool,
-                clock: @escaping () -> Double = DashboardLoop.monotonicSeconds) {
+                clock: @escaping () -> Double) {
         self.screen = screen
         self.config = config
         self.grid = grid

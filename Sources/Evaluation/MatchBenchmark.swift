@@ -1,3 +1,4 @@
+import Capture
 import Foundation
 import GazeCore
 import Vision
@@ -26,9 +27,9 @@ public enum MatchBenchmark {
             faces += 1
             _ = try reader.describe(picture, face) // warm: buffers sized for this picture
             for _ in 0..<repeats {
-                let start = Monotonic.nowMs(), cpuStart = CPUTime.ownMs()
+                let start = MonotonicClock.nowMs(), cpuStart = CPUTime.ownMs()
                 _ = try reader.describe(picture, face)
-                times.append(Monotonic.nowMs() - start)
+                times.append(MonotonicClock.nowMs() - start)
                 cpu += CPUTime.ownMs() - cpuStart
             }
         }

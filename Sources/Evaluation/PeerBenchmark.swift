@@ -1,3 +1,4 @@
+import Capture
 import Foundation
 import Vision
 
@@ -131,7 +132,7 @@ struct ChildRun {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let start = Monotonic.nowMs()
+        let start = MonotonicClock.nowMs()
         var pid = pid_t()
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
         guard spawned == 0 else { throw SpawnError(description: String(cString: strerror(spawned))) }
@@ -140,7 +141,7 @@ struct ChildRun {
         var waited = wait4(pid, &status, 0, &usage)
         while waited < 0 && errno == EINTR { waited = wait4(pid, &status, 0, &usage) }
         guard waited == pid else { throw SpawnError(description: "lost its child: \(String(cString: strerror(errno)))") }
-        wallMs = Monotonic.nowMs() - start
+        wallMs = MonotonicClock.nowMs() - start
         cpuMs = CPUTime.ms(usage)
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Glibc's Swift overlay does not bring.
         exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

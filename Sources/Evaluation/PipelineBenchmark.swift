@@ -59,9 +59,9 @@ public struct PipelineBenchmark {
             var timings: [FrameTiming] = []
             var size = ""
             while true {
-                let t0 = Monotonic.nowMs()
+                let t0 = MonotonicClock.nowMs()
                 guard let frame = try source.nextFrame() else { break }
-                let decoded = Monotonic.nowMs() - t0
+                let decoded = MonotonicClock.nowMs() - t0
                 size = "\(frame.width)x\(frame.height)"
                 let t = pipeline.process(frame).timing
                 let v = t.stages
@@ -81,18 +81,18 @@ public struct PipelineBenchmark {
             for path in groups[i].files {
                 progress("analyze " + path)
                 let source = try openFileSource(path: path)
-                let start = Monotonic.nowMs(), cpuStart = CPUTime.ownMs()
+                let start = MonotonicClock.nowMs(), cpuStart = CPUTime.ownMs()
                 let stats = try analyzer.run(source, onRecord: { _ in })
-                groups[i].analyzeWallMs += Monotonic.nowMs() - start
+                groups[i].analyzeWallMs += MonotonicClock.nowMs() - start
                 groups[i].analyzeCpuMs += CPUTime.ownMs() - cpuStart
                 groups[i].analyzeFrames += stats.frames
             }
             for path in groups[i].files {
                 progress("decode " + path)
                 let source = try openFileSource(path: path)
-                let start = Monotonic.nowMs(), cpuStart = CPUTime.ownMs()
+                let start = MonotonicClock.nowMs(), cpuStart = CPUTime.ownMs()
                 while try source.nextFrame() != nil { groups[i].decodeFrames += 1 }
-                groups[i].decodeWallMs += Monotonic.nowMs() - start
+                groups[i].decodeWallMs += MonotonicClock.nowMs() - start
                 groups[i].decodeCpuMs += CPUTime.ownMs() - cpuStart
             }
         }

@@ -104,7 +104,7 @@ public final class DashboardFeed: @unchecked Sendable {
             lastFace = result.observation.face
             if previewOn { makePreview() }
         }
-        rates.add(nowMs: CaptureClock.nowMs(), captured: counters.framesCaptured, processed: counters.framesProcessed)
+        rates.add(nowMs: MonotonicClock.nowMs(), captured: counters.framesCaptured, processed: counters.framesProcessed)
         publish()
         feedTask(result)
     }

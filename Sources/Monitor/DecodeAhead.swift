@@ -7,9 +7,9 @@ import Synchronization
 /// the caller's thread. Decoded frames wait up to `memoryBudgetBytes` (at least `minimumFrames` of them):
 /// memory stays bounded, and decoding goes on while vision spends a few frames' time on one (a full face
 /// scan at 1280x720 takes about 20 ms, five frames' decoding), instead of leaving a core idle.
+// @unchecked Sendable: `source` is used only by the decoding thread, from `init` until it has handed over
+// the end, an error, or seen `stop()`; everything shared lives in the Mutex or is a semaphore.
 final class DecodeAhead: @unchecked Sendable {
-    // @unchecked: `source` is used only by the decoding thread, from `init` until it has handed over the
-    // end, an error, or seen `stop()`; everything shared lives in the Mutex or is a semaphore.
     private let source: FrameSource
     private let decoded = Mutex<[Result<Frame?, CaptureError>]>([])
     private let stopped = Atomic<Bool>(false)

@@ -24,7 +24,7 @@ public final class FileAnalyzer {
                     shouldStop: () -> Bool = { false }) throws(CaptureError) -> SessionStats {
         pipeline.reset()
         var stats = SessionStats()
-        let start = Monotonic.nowMs()
+        let start = MonotonicClock.nowMs()
         var lastReport = start
         func emit(_ records: [FrameRecord]) {
             for record in records {
@@ -36,7 +36,7 @@ public final class FileAnalyzer {
         defer { frames.stop() }
         while !shouldStop(), let frame = try frames.next() {
             emit(pipeline.process(frame).confirmed)
-            let now = Monotonic.nowMs()
+            let now = MonotonicClock.nowMs()
             if let onProgress, now - lastReport >= 250 {
                 lastReport = now
                 onProgress(Progress(framesDone: stats.frames, framesExpected: source.expectedFrameCount,

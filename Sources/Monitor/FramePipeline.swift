@@ -63,11 +63,11 @@ public final class FramePipeline {
     /// Processes one frame: what vision saw, its live record, and the records it made final.
     public func process(_ frame: Frame) -> FrameResult {
         let observation = tracker.observe(frame)
-        let metricsStart = Monotonic.nowMs()
+        let metricsStart = MonotonicClock.nowMs()
         let live = metrics.update(observation, includeRaw: includeRaw)
         let confirmed = metrics.takeConfirmed()
         let timing = FrameResult.Timing(stages: tracker.lastTimings, visionMs: observation.visionMs,
-                                        metricsMs: Monotonic.nowMs() - metricsStart)
+                                        metricsMs: MonotonicClock.nowMs() - metricsStart)
         return FrameResult(frame: frame, observation: observation, live: live, confirmed: confirmed, timing: timing)
     }
 

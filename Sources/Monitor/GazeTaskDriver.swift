@@ -1,3 +1,4 @@
+import Dispatch
 import GazeCore
 import Synchronization
 
@@ -5,12 +6,15 @@ import Synchronization
 /// read its newest view and ask it to stop: what `GazeTaskRunner` and the monitor's `g` and `c` share.
 // @unchecked Sendable: `task` is changed only on the vision queue (in `take` and `applyStop`) and read
 // elsewhere only after `isFinished` is seen true (with acquiring order, after its last change);
-// `latest`, `finished` and `stopReason` are synchronised.
+// `latest`, `finished`, `stopReason` and the semaphore are synchronised.
 public final class GazeTaskDriver<Task: GazeTask>: @unchecked Sendable {
     private var task: Task
     private let latest: Mutex<GazeTaskView>
     private let finished = Atomic(false)
     private let stopReason = Mutex<ChallengeStop?>(nil)
+    /// Signalled once, when the task finishes. Made at 0: libdispatch traps when a semaphore is freed below
+    /// the value it was made with.
+    private let finishedSignal = DispatchSemaphore(value: 0)
     private let onView: (GazeTaskView) -> Void
 
     /// - Parameter onView: called on the vision queue with each new view.
@@ -27,6 +31,12 @@ public final class GazeTaskDriver<Task: GazeTask>: @unchecked Sendable {
 
     /// Whether the task has finished (its final view is `view`).
     public var isFinished: Bool { finished.load(ordering: .acquiring) }
+
+    /// Blocks until the task has finished (on the vision queue: a frame, `applyStop` or `end`).
+    public func waitUntilFinished() {
+        finishedSignal.wait()
+        finishedSignal.signal() // for any later caller
+    }
 
     /// Asks the task to stop with `reason` (the first reason wins); it takes effect on the vision queue,
     /// with the next frame or `applyStop`.
@@ -67,6 +77,6 @@ public final class GazeTaskDriver<Task: GazeTask>: @unchecked Sendable {
     private func publish(_ v: GazeTaskView) {
         latest.withLock { $0 = v }
         onView(v)
-        if task.isFinished { finished.store(true, ordering: .releasing) }
+        if task.isFinished, !finished.exchange(true, ordering: .acquiringAndReleasing) { finishedSignal.signal() }
     }
 }

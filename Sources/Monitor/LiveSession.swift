@@ -101,9 +101,11 @@ public final class LiveSession: @unchecked Sendable {
     ///   - onEnd: called on the vision queue once the stream is over, with the records a closure of the
     ///     eyes still held back (the confirmed records are those of every `onFrame`, then these).
     ///   - onEvent: called on the capture thread when the camera goes away or comes back.
+    ///   - onStreaming: called on the capture thread once the camera is configured and streams, with its
+    ///     format (a setup failure is thrown instead), before the first frame.
     ///   - shouldStop: polled about ten times a second.
     public func run(onFrame: @escaping (LiveFrame) -> Void, onEnd: @escaping ([FrameRecord]) -> Void = { _ in },
-                    onEvent: (LiveEvent) -> Void = { _ in },
+                    onEvent: (LiveEvent) -> Void = { _ in }, onStreaming: (CaptureFormat?) -> Void = { _ in },
                     shouldStop: () -> Bool) throws(CameraError) -> LiveReport {
         self.onFrame = onFrame
         visionQueue.sync { processor = makeProcessor() }
@@ -112,6 +114,7 @@ public final class LiveSession: @unchecked Sendable {
         var report = LiveReport()
         report.format = camera.format
         counters.noteFormat(camera.format)
+        onStreaming(camera.format)
         report.ending = capture(&report, onEvent: onEvent, shouldStop: shouldStop)
         camera.stop()
         visionQueue.sync { // every frame put has been processed; release what a closure held back
@@ -144,21 +147,21 @@ public final class LiveSession: @unchecked Sendable {
     /// The capture loop. Returns why it ended.
     private func capture(_ report: inout LiveReport, onEvent: (LiveEvent) -> Void, shouldStop: () -> Bool)
         -> LiveReport.Ending {
-        let started = CaptureClock.nowMs()
-        let startedCPU = CaptureClock.threadCPUUs()
+        let started = MonotonicClock.nowMs()
+        let startedCPU = MonotonicClock.threadCPUUs()
         var lastFrameMs = started
         defer {
-            report.streamingSeconds = (CaptureClock.nowMs() - started) / 1000
-            report.captureThreadCPUSeconds = Double(CaptureClock.threadCPUUs() - startedCPU) / 1e6
+            report.streamingSeconds = (MonotonicClock.nowMs() - started) / 1000
+            report.captureThreadCPUSeconds = Double(MonotonicClock.threadCPUUs() - startedCPU) / 1e6
         }
         while true {
             if shouldStop() { return .stopped }
-            let now = CaptureClock.nowMs()
+            let now = MonotonicClock.nowMs()
             if let limit = options.durationSeconds, now - started >= limit * 1000 { return .timeUp }
             do throws(CameraError) {
                 switch try camera.read(waitMs: 100) {
                 case .frame(let frame):
-                    lastFrameMs = CaptureClock.nowMs()
+                    lastFrameMs = MonotonicClock.nowMs()
                     report.framesCaptured += 1
                     let (startVision, put) = slot.put(frame, shouldStop: shouldStop)
                     if !put { return .stopped }
@@ -177,7 +180,7 @@ public final class LiveSession: @unchecked Sendable {
                 camera.close()
                 if let failure = reconnect(shouldStop: shouldStop) { return failure }
                 report.reconnects += 1
-                lastFrameMs = CaptureClock.nowMs()
+                lastFrameMs = MonotonicClock.nowMs()
                 onEvent(.cameraBack(path: camera.path))
             }
         }
@@ -220,15 +223,15 @@ public final class LiveSession: @unchecked Sendable {
     private func drain() {
         guard let processor else { return }
         while let frame = slot.take() {
-            if let captured = frame.captureMs { visionReport.handOver.add(CaptureClock.nowMs() - captured) }
+            if let captured = frame.captureMs { visionReport.handOver.add(MonotonicClock.nowMs() - captured) }
             let result = processor.process(frame)
-            let doneMs = CaptureClock.nowMs()
+            let doneMs = MonotonicClock.nowMs()
             visionReport.framesProcessed += 1
             visionReport.processing.add(result.timing.totalMs)
             result.confirmed.forEach { visionReport.stats.add($0) }
             counters.noteProcessed()
             onFrame(LiveFrame(result: result, latencyMs: frame.captureMs.map { doneMs - $0 }))
-            if let captured = frame.captureMs { visionReport.latency.add(CaptureClock.nowMs() - captured) }
+            if let captured = frame.captureMs { visionReport.latency.add(MonotonicClock.nowMs() - captured) }
         }
     }
 }

@@ -24,15 +24,12 @@ public final class FaceTracker {
     /// Where the detector's box sits relative to the landmarks' bounding box, learnt at each detection,
     /// so a box built from landmarks is the kind of box the landmark model was trained on.
     private var boxFromLandmarks = BoxRelation.identity
-    private var framesSinceDetection = 0
-    /// Frames since the last scan of the whole picture; starts high so the first detection scans it all.
-    private var framesSinceFullScan = Int.max / 2
+    /// When detection is due: the periodic re-detection, the whole-picture scan, the full-size retry.
+    private var schedule: DetectionSchedule
     /// The detector's box of the followed face when it was last detected (the size a search near it
     /// expects), and the scale of the picture it was found in.
     private var lastDetectedBox: Box?
     private var lastDetectionScale: Float?
-    /// Detections since the last full-size retry; starts high so the first miss retries at once.
-    private var framesSinceFullScaleTry = Int.max / 2
     /// The pose solver's last solution for the followed face.
     private var poseState = cvs_pose_state()
     private var faceCount = 0
@@ -56,6 +53,7 @@ public final class FaceTracker {
     public init(model: FaceModel, config: TrackingConfig = TrackingConfig()) {
         self.model = model
         self.config = config
+        schedule = DetectionSchedule(config)
         background = config.detectionLagFrames > 0 ? try? BackgroundDetector(config: config) : nil
     }
 
@@ -66,19 +64,17 @@ public final class FaceTracker {
         pendingSearch = nil
         missedChecks = 0
         background?.forgetAll()
-        framesSinceFullScaleTry = Int.max / 2
-        framesSinceFullScan = Int.max / 2
+        schedule = DetectionSchedule(config)
         lastDetectedBox = nil
         lastDetectionScale = nil
         poseState = cvs_pose_state()
-        framesSinceDetection = 0
         faceCount = 0
     }
 
     /// Looks at one frame.
     public func observe(_ frame: Frame) -> FrameObservation {
         lastTimings = StageTimings()
-        let start = Monotonic.nowMs()
+        let start = MonotonicClock.nowMs()
         let face = frame.gray.withUnsafeBufferPointer { pixels -> FaceObservation? in
             let image = cvs_image(pixels: pixels.baseAddress, width: Int32(frame.width), height: Int32(frame.height),
                                   stride: Int32(frame.width))
@@ -86,7 +82,7 @@ public final class FaceTracker {
         }
         return FrameObservation(frame: frame.sequence, timeMs: frame.timeMs, imageWidth: frame.width,
                                 imageHeight: frame.height, faceCount: face == nil ? 0 : faceCount, face: face,
-                                frameLevel: frame.meanLevel, visionMs: Monotonic.nowMs() - start)
+                                frameLevel: frame.meanLevel, visionMs: MonotonicClock.nowMs() - start)
     }
 
     /// The largest face in `frame` by a full scan or, with `near`, the face a search around that box finds
@@ -114,7 +110,7 @@ public final class FaceTracker {
             pendingCheck = nil
             settle(background.answer(for: pending.sequence), for: pending.landmarks)
         }
-        framesSinceFullScan += 1
+        schedule.frameBegins()
         var found = follow(image, frame: frame)
         if found == nil {
             if let pending = pendingCheck { background?.discard(pending.sequence) } // superseded
@@ -142,7 +138,7 @@ public final class FaceTracker {
     private func follow(_ image: cvs_image, frame: Frame) -> (Landmarks, Box)? {
         guard let previous else { return nil }
         let followingInBackground = background != nil
-        guard followingInBackground || framesSinceDetection < config.redetectEveryFrames else { return nil }
+        guard followingInBackground || !schedule.redetectionDue else { return nil }
         let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
         var found: (Landmarks, Box)?
         if let fitted = fit(image, tracked), plausible(fitted, after: previous) {
@@ -155,13 +151,11 @@ public final class FaceTracker {
             found = adopt(near, fitted, scale: lastDetectionScale)
         }
         guard let found else { return nil }
-        framesSinceDetection += 1
-        if let background, pendingCheck == nil, framesSinceDetection >= config.redetectEveryFrames {
-            framesSinceDetection = 0
+        schedule.followed()
+        if let background, pendingCheck == nil, schedule.redetectionDue {
             pendingCheck = (frame.sequence, found.0)
             // Near the face, as in line, unless a scan of the whole picture is due.
-            let wholePicture = framesSinceFullScan >= config.fullScanEveryFrames
-            if wholePicture { framesSinceFullScan = 0 }
+            let wholePicture = schedule.beginRedetection() == .wholePicture
             background.request(frame, near: wholePicture ? nil : nearSearch(
                 around: found.1, reach: config.nearSearchReachFraction, width: frame.width, height: frame.height))
         }
@@ -171,13 +165,12 @@ public final class FaceTracker {
     /// The periodic re-detection of a face followed in line, due now: looked for only near where it is,
     /// unless a scan of the whole picture is due. Nil when no face is followed or it is not found there.
     private func reanchorInLine(_ image: cvs_image, frame: Frame) -> (Landmarks, Box)? {
-        guard let previous, framesSinceDetection >= config.redetectEveryFrames,
-              framesSinceFullScan < config.fullScanEveryFrames else { return nil }
+        guard let previous, schedule.redetectionDue, !schedule.fullScanDue else { return nil }
         let tracked = boxFromLandmarks.apply(to: Box(bounding: previous.points))
         guard let detected = search(image, near: nearSearch(around: tracked, reach: config.nearSearchReachFraction,
                                                             width: frame.width, height: frame.height)),
               let landmarks = fit(image, detected) else { return nil }
-        framesSinceDetection = 0
+        schedule.detectedNearby()
         return adopt(detected, landmarks, scale: lastDetectionScale)
     }
 
@@ -211,8 +204,7 @@ public final class FaceTracker {
         pendingSearch = nil
         let faces = background.answer(for: pending).faces
         faceCount = faces.count
-        framesSinceDetection = 0
-        framesSinceFullScan = 0
+        schedule.scannedWholePicture()
         guard let largest = faces.first, let landmarks = fit(image, largest) else {
             pendingSearch = frame.sequence // nothing yet: look again in this frame
             background.request(frame)
@@ -233,11 +225,10 @@ public final class FaceTracker {
     /// Scans the whole frame for faces: the largest one, and the scale of the picture it was found in.
     /// Nil when there is none.
     private func scan(_ image: cvs_image, width: Int, height: Int) -> (box: Box, scale: Float)? {
-        let start = Monotonic.nowMs()
-        defer { lastTimings.detectMs += Monotonic.nowMs() - start }
+        let start = MonotonicClock.nowMs()
+        defer { lastTimings.detectMs += MonotonicClock.nowMs() - start }
         detections += 1
-        framesSinceDetection = 0
-        framesSinceFullScan = 0
+        schedule.scannedWholePicture()
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
         func run(_ scale: Float) -> Int32 {
@@ -247,9 +238,7 @@ public final class FaceTracker {
         var found = run(scale)
         // A face too small for the reduced copy (a photo, someone far away) is looked for at full size too,
         // but only now and then, so an empty room at high resolution stays cheap.
-        framesSinceFullScaleTry += 1
-        if found <= 0 && scale < 1 && framesSinceFullScaleTry >= config.redetectEveryFrames {
-            framesSinceFullScaleTry = 0
+        if schedule.retryAtFullSize(found: found > 0, reduced: scale < 1) {
             scale = 1
             found = run(scale)
         }
@@ -261,8 +250,8 @@ public final class FaceTracker {
     /// Looks for the followed face only where it can be (`near`): of the faces found there, the one
     /// overlapping it most; faces elsewhere are not looked for. Nil when nothing is found.
     private func search(_ image: cvs_image, near: NearSearch) -> Box? {
-        let start = Monotonic.nowMs()
-        defer { lastTimings.detectMs += Monotonic.nowMs() - start }
+        let start = MonotonicClock.nowMs()
+        defer { lastTimings.detectMs += MonotonicClock.nowMs() - start }
         nearDetections += 1
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
@@ -273,8 +262,8 @@ public final class FaceTracker {
     }
 
     private func fit(_ image: cvs_image, _ box: Box) -> Landmarks? {
-        let start = Monotonic.nowMs()
-        defer { lastTimings.landmarksMs += Monotonic.nowMs() - start }
+        let start = MonotonicClock.nowMs()
+        defer { lastTimings.landmarksMs += MonotonicClock.nowMs() - start }
         var xy = [Float](repeating: 0, count: 2 * Landmarks.count)
         var error = cvs_error()
         let rect = cvs_rect(x: Float(box.x), y: Float(box.y), width: Float(box.width), height: Float(box.height),
@@ -295,8 +284,7 @@ public final class FaceTracker {
               match.overlap(with: followed) > 0.2 else {
             if !answer.wholePicture {
                 // Not found near its place: check the whole picture at once before judging.
-                framesSinceFullScan = config.fullScanEveryFrames
-                framesSinceDetection = config.redetectEveryFrames
+                schedule.scanWholePictureNow()
                 return
             }
             missedChecks += 1
@@ -304,7 +292,7 @@ public final class FaceTracker {
                 missedChecks = 0
                 previous = nil
             } else {
-                framesSinceDetection = config.redetectEveryFrames
+                schedule.redetectNow()
             }
             return
         }
@@ -330,8 +318,8 @@ public final class FaceTracker {
     }
 
     private func measure(_ image: cvs_image, _ eye: EyePoints) -> EyeObservation? {
-        let start = Monotonic.nowMs()
-        defer { lastTimings.eyesMs += Monotonic.nowMs() - start }
+        let start = MonotonicClock.nowMs()
+        defer { lastTimings.eyesMs += MonotonicClock.nowMs() - start }
         var xy = eye.points.flatMap { [Float($0.x), Float($0.y)] }
         var m = cvs_eye_measure()
         var error = cvs_error()
@@ -342,8 +330,8 @@ public final class FaceTracker {
     }
 
     private func headPose(_ landmarks: Landmarks, width: Int, height: Int) -> HeadPose? {
-        let start = Monotonic.nowMs()
-        defer { lastTimings.poseMs += Monotonic.nowMs() - start }
+        let start = MonotonicClock.nowMs()
+        defer { lastTimings.poseMs += MonotonicClock.nowMs() - start }
         var xy = landmarks.points.flatMap { [Float($0.x), Float($0.y)] }
         var pose = cvs_head_pose()
         var error = cvs_error()
@@ -379,14 +367,5 @@ struct BoxRelation {
 
     func apply(to a: Box) -> Box {
         Box(x: a.x + dx * a.width, y: a.y + dy * a.height, width: a.width * sx, height: a.height * sy)
-    }
-}
-
-/// Monotonic milliseconds, for timing work (never for stream time).
-public enum Monotonic {
-    public static func nowMs() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
     }
 }

@@ -191,7 +191,7 @@ struct Challenge: ParsableCommand {
         }
         let display = TaskDisplay()
         let interrupt = InterruptFlag()
-        let startedMs = CaptureClock.nowMs()
+        let startedMs = MonotonicClock.nowMs()
         var context = ChallengeResultContext(sessionId: id, areaDurationSeconds: areaDuration, threshold: threshold,
                                              processingSeconds: 0, startedAt: ISO8601DateFormatter().string(from: Date()))
         var outcome: ChallengeOutcome
@@ -250,7 +250,7 @@ struct Challenge: ParsableCommand {
             context.deviceInfo = device.info
             context.calibrationFile = choice.file
         }
-        context.processingSeconds = (CaptureClock.nowMs() - startedMs) / 1000
+        context.processingSeconds = (MonotonicClock.nowMs() - startedMs) / 1000
 
         if let maxFailures = failureLimit {
             try store.update { $0.record(outcome.result, now: Date().timeIntervalSince1970, maxFailures: maxFailures, lockoutSeconds: lockout) }

@@ -105,7 +105,7 @@ final class ResourceSampler: @unchecked Sendable {
         var rssBytes: Int
 
         static func now(_ simulator: SimulatedV4L2Device?) -> Sample {
-            Sample(wallMs: CaptureClock.nowMs(), cpuMs: CPUTime.ownMs(), simulatorUs: simulator?.counters.workUs ?? 0,
+            Sample(wallMs: MonotonicClock.nowMs(), cpuMs: CPUTime.ownMs(), simulatorUs: simulator?.counters.workUs ?? 0,
                    rssBytes: residentBytes())
         }
 
@@ -134,7 +134,7 @@ final class ResourceSampler: @unchecked Sendable {
     }
 
     func tick() {
-        let now = CaptureClock.nowMs()
+        let now = MonotonicClock.nowMs()
         let first = firstMs ?? now
         firstMs = first
         if start == nil, now - first >= warmUpSeconds * 1000 { start = .now(simulator) }

@@ -45,7 +45,7 @@ struct LiveDashboard {
         let streaming = SessionThread(session: session, feed: feed, shouldStop: { interrupt.raised })
         streaming.start()
         // Setup failures (no camera, busy, permission) are reported before the screen changes.
-        while session.counters.format == nil && !streaming.finished { usleep(10_000) }
+        streaming.waitUntilStreamingOrFinished()
         if streaming.finished, case .failure(let error) = streaming.result! { throw CommandFailure(error) }
 
         let screen: CursesScreen
@@ -66,7 +66,8 @@ struct LiveDashboard {
         hooks.challenge = tasks.challenge
         hooks.calibrate = tasks.calibrate
         hooks.zero = tasks.zero
-        let loop = DashboardLoop(screen: screen, config: config.dashboard, latest: { feed.latest() }, hooks: hooks)
+        let loop = DashboardLoop(screen: screen, config: config.dashboard, latest: { feed.latest() }, hooks: hooks,
+                                 clock: MonotonicClock.nowSeconds)
         // The first run without a calibration: the generic eye model fits most people within a few degrees;
         // two seconds of looking at the camera fit this one.
         let greeting = calibration == nil ? "no calibration for this camera: press z and look into the lens for 2 s" : nil
@@ -156,7 +157,7 @@ final class MonitorTasks {
         let driver = GazeTaskDriver(task)
         feed.setTaskTap { driver.take($0) }
         let loop = GazeTaskLoop(screen: screen, config: config.dashboard, grid: ScreenGrid(config: config.screen),
-                                latest: { driver.view }, done: { driver.isFinished })
+                                latest: { driver.view }, done: { driver.isFinished }, clock: MonotonicClock.nowSeconds)
         _ = loop.run(stop: { [session] in
             driver.requestStop(.stopped)
             session.onVisionQueue { driver.applyStop() }
@@ -166,7 +167,7 @@ final class MonitorTasks {
             // queue is free if the stream has ended). Not a synchronous wait: a live stream keeps it busy.
             driver.requestStop(.stopped)
             session.onVisionQueue { driver.applyStop() }
-            while !driver.isFinished { usleep(5_000) }
+            driver.waitUntilFinished()
         }
         feed.setTaskTap(nil)
         return driver.finishedTask!
@@ -175,7 +176,8 @@ final class MonitorTasks {
 
 /// The thread `LiveSession.run` blocks (it becomes the capture thread).
 // @unchecked Sendable: `result` is written once by the session thread before `done` is signalled (and
-// `finished` set), and read by the main thread only after seeing `finished` or waiting on `done`.
+// `finished` set), and read by the main thread only after seeing `finished` or waiting on `done`; the
+// semaphores are thread-safe.
 final class SessionThread: @unchecked Sendable {
     private let session: LiveSession
     private let feed: DashboardFeed
@@ -183,6 +185,8 @@ final class SessionThread: @unchecked Sendable {
     private let stopRequested = Atomic(false)
     private let isFinished = Atomic(false)
     private let done = DispatchSemaphore(value: 0)
+    /// Signalled when the camera streams and again when the session ends (whichever comes first wakes).
+    private let streamingOrDone = DispatchSemaphore(value: 0)
     private(set) var result: Result<LiveReport, CameraError>?
 
     init(session: LiveSession, feed: DashboardFeed, shouldStop: @escaping @Sendable () -> Bool) {
@@ -212,6 +216,7 @@ final class SessionThread: @unchecked Sendable {
                         feed.setEvent(event.description)
                         if case .cameraLost = event { feed.setStream(.waiting) } else { feed.setStream(nil) }
                     },
+                    onStreaming: { [streamingOrDone] _ in streamingOrDone.signal() },
                     shouldStop: { [self] in stopRequested.load(ordering: .relaxed) || shouldStop() })
                 if report.ending == .ended { feed.setStream(.ended) }
                 result = .success(report)
@@ -219,10 +224,18 @@ final class SessionThread: @unchecked Sendable {
                 result = .failure(error)
             }
             isFinished.store(true, ordering: .releasing)
+            streamingOrDone.signal()
             done.signal()
         }
         thread.name = "gazetop capture"
         thread.start()
+    }
+
+    /// Blocks until the camera streams (its format is known) or the session has ended, e.g. refused at
+    /// setup; `finished` and `result` say which.
+    func waitUntilStreamingOrFinished() {
+        streamingOrDone.wait()
+        streamingOrDone.signal() // a second call returns at once
     }
 
     func stopAndWait() {

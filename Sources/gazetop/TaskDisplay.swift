@@ -39,7 +39,7 @@ final class TaskDisplay: @unchecked Sendable {
             key.gaze = nil
             let line = key.statusLine
             key.problem = nil
-            let now = CaptureClock.nowMs()
+            let now = MonotonicClock.nowMs()
             let newStep = key.statusLine != stepWithoutProblem
             guard line != step, newStep || now - lastLineMs >= 2000 else { return }
             step = line

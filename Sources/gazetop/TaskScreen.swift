@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Dashboard
 import Dispatch
 import Foundation
@@ -27,13 +28,16 @@ struct TaskScreenOptions: ParsableArguments {
 /// newest one through curses (`GazeTaskLoop`) until the task is done and its result has been shown, then
 /// closes the screen before anything is printed. q or Esc raise `stopRequested`, which the task's stop
 /// reason reads.
-// @unchecked Sendable: `view` and the flags are behind a Mutex or atomic; `result` is written once by the
-// task's thread before `done` is signalled and read by the main thread after waiting on it.
+// @unchecked Sendable: `view` and the flags are behind a Mutex or atomic, the semaphores are thread-safe;
+// `result` is written once by the task's thread before `done` is signalled and read by the main thread
+// after waiting on it.
 final class TaskScreenHost: @unchecked Sendable {
     private let view: Mutex<GazeTaskView>
     private let userStop = Atomic(false)
     private let finished = Atomic(false)
     private let shown = Atomic(false)
+    /// Signalled at the first view and when the task ends, whichever comes first wakes the main thread.
+    private let shownOrFinished = DispatchSemaphore(value: 0)
 
     init(initial: GazeTaskView) {
         view = Mutex(initial)
@@ -42,7 +46,7 @@ final class TaskScreenHost: @unchecked Sendable {
     /// The task's newest view (any thread).
     func show(_ v: GazeTaskView) {
         view.withLock { $0 = v }
-        shown.store(true, ordering: .releasing)
+        if !shown.exchange(true, ordering: .acquiringAndReleasing) { shownOrFinished.signal() }
     }
 
     /// The person pressed q or Esc.
@@ -59,13 +63,14 @@ final class TaskScreenHost: @unchecked Sendable {
         let thread = Thread { [self] in
             box.value = box.work()
             finished.store(true, ordering: .releasing)
+            shownOrFinished.signal()
             box.done.signal()
         }
         thread.name = "gazetop task"
         thread.start()
         // The screen opens with the task's first view, once the camera streams: a run refused at once (a
         // virtual camera, a busy one) ends with its one line on a terminal that never showed a grid.
-        while !shown.load(ordering: .acquiring) && !finished.load(ordering: .acquiring) { usleep(10_000) }
+        shownOrFinished.wait()
         guard shown.load(ordering: .acquiring) else {
             box.done.wait()
             return box.value!
@@ -77,7 +82,7 @@ final class TaskScreenHost: @unchecked Sendable {
             throw CommandFailure(.terminal, error.description)
         }
         let loop = GazeTaskLoop(screen: screen, config: config, latest: { [self] in view.withLock { $0 } },
-                                done: { [self] in finished.load(ordering: .acquiring) })
+                                done: { [self] in finished.load(ordering: .acquiring) }, clock: MonotonicClock.nowSeconds)
         _ = loop.run(stop: { userStop.store(true, ordering: .relaxed) }, shouldStop: { interrupt.raised })
         screen.close()
         box.done.wait()

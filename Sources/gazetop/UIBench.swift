@@ -42,11 +42,11 @@ func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int
     var withPreviewMs: [Double] = [], withoutPreviewMs: [Double] = []
     for i in 0..<redraws {
         let snapshot = snapshots[i % snapshots.count]
-        let start = CaptureClock.nowMs()
+        let start = MonotonicClock.nowMs()
         let grid = DashboardView.render(snapshot, width: width, height: height, options: screen.options)
-        let rendered = CaptureClock.nowMs()
+        let rendered = MonotonicClock.nowMs()
         screen.show(grid, repaintAll: true)
-        let end = CaptureClock.nowMs()
+        let end = MonotonicClock.nowMs()
         renderMs.append(rendered - start)
         pushMs.append(end - rendered)
         totalMs.append(end - start)

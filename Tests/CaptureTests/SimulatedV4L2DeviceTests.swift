@@ -107,7 +107,7 @@ struct SimulatedV4L2DeviceTests {
         #expect(buffer.bytesused == 320 * 240)
         #expect(buffer.sequence == 0)
         #expect(buffer.flags & UInt32(V4L2_BUF_FLAG_TIMESTAMP_MASK) == UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC))
-        let ageMs = CaptureClock.nowMs() - (Double(buffer.timestamp.tv_sec) * 1000 + Double(buffer.timestamp.tv_usec) / 1000)
+        let ageMs = MonotonicClock.nowMs() - (Double(buffer.timestamp.tv_sec) * 1000 + Double(buffer.timestamp.tv_usec) / 1000)
         #expect(ageMs >= 0 && ageMs < 1000, "stamped on the monotonic clock at capture")
         #expect(errno(.dequeueBuffer, &buffer) == EAGAIN, "nothing else is due yet")
         #expect(try device.poll(fd, events: Int16(POLLIN), timeoutMs: 20) == 0)
