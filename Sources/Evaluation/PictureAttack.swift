@@ -201,8 +201,8 @@ public struct PictureAttack {
 
     /// `count` runs of an attack, cycling through the materials, each with a random sequence and movement
     /// from `rng`. With `savedCalibration`, the challenge is given the generic calibration as if saved.
-    /// With `live`, each run is also filmed and replayed through `sim:` (`replay`).
-    public func run(_ kind: Kind, materials: [Material], count: Int, savedCalibration: Bool, live: Bool = false,
+    /// The first `replays` runs are also filmed and replayed through `sim:` (`replay`).
+    public func run(_ kind: Kind, materials: [Material], count: Int, savedCalibration: Bool, replays: Int = 0,
                     rng: inout SeededRandom, progress: (Int, Int) -> Void = { _, _ in }) throws(CameraError) -> [Run] {
         var runs: [Run] = []
         for k in 0..<count {
@@ -215,6 +215,7 @@ public struct PictureAttack {
             let calibration: GazeCalibration? = savedCalibration ? .generic(config.gaze) : nil
             let session = ChallengeSession(sequence: sequence, calibration: calibration, plan: plan, config: config)
             var film: [[UInt8]] = []
+            let live = k < replays
             let outcome = runOne(kind, material: material, session: session, rng: &draw, film: live ? { film.append($0) } : nil)
             var run = Run(kind: kind, source: material.name, sequence: sequence, savedCalibration: savedCalibration, outcome: outcome)
             if live { run.live = try replay(film, sequence: sequence, calibration: calibration, plan: plan) }

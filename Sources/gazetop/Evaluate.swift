@@ -60,8 +60,10 @@ struct Evaluate: ParsableCommand {
             + "iris-warp-still, head-turn-2.5d).", valueName: "name"))
     var attack: [String] = []
 
-    @Flag(name: .customLong("no-replay"), help: "With --challenge: run the moved pictures offline only, without filming each run and replaying it through the simulated camera.")
-    var noReplay = false
+    @Option(name: .long, help: ArgumentHelp(
+        "With --challenge: how many runs of each moved picture and way of calibrating are also filmed and replayed "
+            + "through the simulated camera's live path (default: all of them; 0: offline only).", valueName: "count"))
+    var replays: Int?
 
     @Option(name: .long, help: ArgumentHelp("With --challenge: seed of the random draws.", valueName: "n"))
     var seed: UInt64 = 1
@@ -95,6 +97,7 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         let attacks = Set(AttackEvaluation.Kind.allCases.map(\.rawValue) + PictureAttack.Kind.allCases.map(\.rawValue))
+        if let replays, replays < 0 { throw ValidationError("--replays must be 0 or more") }
         for name in attack where !attacks.contains(name) {
             throw ValidationError("unknown attack '\(name)' (one of \(attacks.sorted().joined(separator: ", ")))")
         }

@@ -56,8 +56,8 @@ extension Evaluate {
                 }
                 for saved in [false, true] {
                     do {
-                        pictureRuns += try pictures.run(kind, materials: m, count: sequences, savedCalibration: saved, live: !noReplay,
-                                                        rng: &rng) { i, n in
+                        pictureRuns += try pictures.run(kind, materials: m, count: sequences, savedCalibration: saved,
+                                                        replays: replays ?? sequences, rng: &rng) { i, n in
                             progress("attack \(kind.rawValue)\(saved ? ", saved calibration" : ""): \(i + 1)/\(n)")
                         }
                     } catch {

@@ -73,7 +73,7 @@ import Vision
         var rng = SeededRandom(seed: 5)
         // The saved-calibration run is also filmed and replayed through the simulated camera's live path.
         let runs = try attack.run(kind, materials: [material], count: 1, savedCalibration: false, rng: &rng)
-            + attack.run(kind, materials: [material], count: 1, savedCalibration: true, live: true, rng: &rng)
+            + attack.run(kind, materials: [material], count: 1, savedCalibration: true, replays: 1, rng: &rng)
         for run in runs {
             print("\(kind) \(run.sequence) saved=\(run.savedCalibration): \(run.outcome.result) "
                   + "\(run.outcome.failedChecks.map(\.rawValue)) \(run.outcome.stop?.name ?? "")")
