@@ -27,7 +27,7 @@ public enum GazeTaskRunner {
         let driver = GazeTaskDriver(task, onView: onView)
         let handOver = ModelHandOver(model)
         let session = LiveSession(camera: camera, options: options) {
-            ChallengeProcessor(pipeline: FramePipeline(model: handOver.model, config: config), onFrame: driver.take)
+            ChallengeProcessor(pipeline: FramePipeline(model: handOver.take(), config: config), onFrame: driver.take)
         }
         let report = try session.run(onRecord: { _ in }, shouldStop: {
             if driver.isFinished { return true }
@@ -66,9 +66,3 @@ public enum GazeTaskRunner {
     }
 }
 
-/// The model, handed to the vision queue once.
-// @unchecked Sendable: the model is used by the vision queue only, and not elsewhere meanwhile.
-private final class ModelHandOver: @unchecked Sendable {
-    let model: FaceModel
-    init(_ model: FaceModel) { self.model = model }
-}

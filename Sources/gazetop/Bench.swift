@@ -138,8 +138,16 @@ struct Bench: ParsableCommand {
         }
         let s = SimulatedCameraConfig.size(size)!
         let interrupt = InterruptFlag()
-        print(try runLiveBench(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
-                               model: try modelOptions.load(), config: tuning.config(live: true), shouldStop: { interrupt.raised }))
+        let model = try modelOptions.load()
+        do {
+            print(try runLiveBenchmark(device: device, seconds: seconds, fps: fps, width: s.width, height: s.height,
+                                       model: model, config: tuning.config(live: true), shouldStop: { interrupt.raised }))
+        } catch {
+            switch error {
+            case .input(let message): throw CommandFailure(.input, message)
+            case .camera(let failure): throw CommandFailure(failure)
+            }
+        }
     }
 
     private func runUI() throws(CommandFailure) {

@@ -163,14 +163,6 @@ struct ReportFile {
     }
 }
 
-/// The landmark model on its way to the vision queue.
-// @unchecked Sendable: the model is loaded on the main thread and handed over once, to the closure that
-// builds the pipeline on the vision queue; nothing touches it on the main thread after that.
-final class ModelHandOver: @unchecked Sendable {
-    private let model: FaceModel
-    init(_ model: FaceModel) { self.model = model }
-    func take() -> FaceModel { model }
-}
 
 /// One line on what a live session did.
 enum LiveSummary {
