@@ -27,7 +27,11 @@ struct Evaluate: ParsableCommand {
             real ZJU clip of a person looking at the camera, each through the simulated camera (sim:, paced \
             by demand: stream time is the video's own) for --sequences whole challenges with random \
             sequences, once with the challenge's own short calibration and once with a saved one; APCER is \
-            the share passed. Honest people: the 40 ZJU clips go through the real pipeline, and --tracks \
+            the share passed. Then pictures held up on a phone or tablet by an attacker who watches the \
+            kiosk (eight kinds, see --attack: moved, blink-swapped, painted shut, cut, irises moved, head \
+            turned in 2.5D), rendered from the shared recordings as a camera films them, offline through the \
+            real pipeline and, for --replays of them, filmed and replayed through sim: and the live path. \
+            Honest people: the 40 ZJU clips go through the real pipeline, and --tracks \
             simulated people follow a challenge with those clips' frames (their measured gaze noise, \
             blinks, motion) plus the eye and head turn to each target after a saccadic reaction; BPCER is \
             the share not passed, and the same tracks shifted by one cell give APCER. Both per way of \
