@@ -233,15 +233,15 @@ public struct PictureAttack {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-            let header = Array("P5\n\(camera.width) \(camera.height)\n255\n".utf8)
-            for (i, frame) in film.enumerated() {
-                let name = folder + "/" + String(format: "%05d.pgm", i)
-                guard FileManager.default.createFile(atPath: name, contents: Data(header + frame)) else {
-                    throw CameraError.noCamera(path: name)
-                }
-            }
         } catch {
-            throw .noCamera(path: folder)
+            throw .unreadableSource(path: folder, reason: "cannot make the replay's folder: \(error.localizedDescription)")
+        }
+        let header = Array("P5\n\(camera.width) \(camera.height)\n255\n".utf8)
+        for (i, frame) in film.enumerated() {
+            let name = folder + "/" + String(format: "%05d.pgm", i)
+            guard FileManager.default.createFile(atPath: name, contents: Data(header + frame)) else {
+                throw .unreadableSource(path: name, reason: "cannot write the replay's frame (disk full?)")
+            }
         }
         return try AttackEvaluation(model: model, config: config).runOne(source: folder, sequence: sequence, calibration: calibration,
                                                                           plan: plan, loop: false)
@@ -312,8 +312,7 @@ public struct PictureAttack {
                     let g = grid.direction(of: target)
                     if kind == .videoCut {
                         // Cut to where she looks that way (across), and tilt the tablet for the rest.
-                        let reaction = min(700, max(200, 330 * Foundation.exp(0.25 * rng.normal())))
-                        cut.cut(toward: g, at: t + reaction)
+                        cut.cut(toward: g, at: t + Hand.reactionMs(&rng))
                         let shows = cut.gaze ?? practice.hand.centre
                         hand.aim(at: GazeAngles(rightDeg: practice.hand.centre.rightDeg,
                                                 upDeg: g.upDeg - shows.upDeg + practice.hand.centre.upDeg), from: t, rng: &rng)
@@ -487,13 +486,18 @@ public struct PictureAttack {
         }
 
         mutating func aim(at g: GazeAngles, from t: Double, rng: inout SeededRandom) {
-            let reaction = min(700, max(200, 330 * Foundation.exp(0.25 * rng.normal())))
+            let reaction = Self.reactionMs(&rng)
             guard use != .still else { return }
             let from = controls(at: t + reaction)
             var to = practice.controls(for: g)
             if use == .tiltOnly { to.rightDeg = from.rightDeg }
             reaches.removeAll { $0.startMs > t }
             reaches.append(Reach(startMs: t + reaction, durationMs: rng.uniform(400...650), from: from, to: to))
+        }
+
+        /// A human reaction to a new prompt: log-normal around 330 ms, 200-700 ms.
+        static func reactionMs(_ rng: inout SeededRandom) -> Double {
+            min(700, max(200, 330 * Foundation.exp(0.25 * rng.normal())))
         }
 
         /// Tilts the phone away and back (a blink faked by foreshortening the eyes), over about 300 ms.
