@@ -35,6 +35,14 @@ cvs_status cvs_jpeg_encode_bgr(const uint8_t *bgr, int32_t width, int32_t height
 cvs_status cvs_jpeg_decode_gray(const uint8_t *data, size_t size, int32_t reduction, uint8_t *gray,
                                 size_t capacity, int32_t *width, int32_t *height, cvs_error *error);
 
+/// Decodes a picture sent over the network (JPEG, PNG, or anything else OpenCV reads) to greyscale, scaled
+/// down with area averaging so that neither side exceeds `max_side` (its aspect kept). Writes rows packed
+/// into `gray` and the result's size into `width` and `height`; a caller that read the picture's size from
+/// its header needs at most min(w * h, max_side * max_side) bytes. CVS_ERR_DECODE when the bytes are no
+/// picture OpenCV decodes.
+cvs_status cvs_image_decode_gray(const uint8_t *data, size_t size, int32_t max_side, uint8_t *gray,
+                                 size_t capacity, int32_t *width, int32_t *height, cvs_error *error);
+
 #ifdef __cplusplus
 }
 #endif
