@@ -26,6 +26,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -48,10 +52,20 @@ let package = Package(
         .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
         .target(name: "Dashboard", dependencies: ["CNcursesw", "GazeCore"]),
         .target(name: "Evaluation", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Monitor", "Capture", "Vision", "GazeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "gazetop",
             dependencies: [
-                "Evaluation", "Monitor", "Dashboard", "Capture", "Vision", "GazeCore",
+                "Server", "Evaluation", "Monitor", "Dashboard", "Capture", "Vision", "GazeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +76,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Monitor", "Capture", "Vision", "GazeCore"]),
     ],
     cxxLanguageStandard: .cxx17
 )

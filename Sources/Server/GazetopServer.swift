@@ -1,0 +1,132 @@
+import Capture
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Monitor
+import NIOCore
+import Synchronization
+
+/// The request context of every route: Hummingbird's, with the WebSocket upgrade and the client's address
+/// (for the access log).
+struct ServeContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<ServeContext>
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// `gazetop serve`: the eye-tracking WebSocket (`/ws`) and `/health` on Hummingbird 2.
+///
+/// Hummingbird rather than Vapor: it is SwiftNIO with little on top (no ORM, no templating), its WebSocket
+/// module is the same project's, and the whole server is a router of plain async closures, which keeps the
+/// one place where frames cross to the vision workers easy to see.
+public final class GazetopServer: Sendable {
+    public let settings: ServeSettings
+    let pool: VisionPool
+    let log: AccessLog
+    /// WebSocket connections open now.
+    let connections = Atomic(0)
+
+    public init(settings: ServeSettings, pool: VisionPool, log: AccessLog = AccessLog()) {
+        self.settings = settings
+        self.pool = pool
+        self.log = log
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains: no new connections, open ones closed (WebSockets with
+    /// "going away"), requests in flight answered. `onListening` gets the bound port once it listens.
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        var quiet = Logger(label: "gazetop.serve")
+        // The access log is the server's voice (stderr); swift-log's default handler writes to stdout, and a
+        // failure to listen is reported once, by the command, as one line.
+        quiet.logLevel = .critical
+        let app = Application(
+            router: httpRouter(),
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter(), configuration: .init(
+                ws: .init(maxFrameSize: settings.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))))),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gazetop"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: quiet
+        )
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// The plain HTTP routes.
+    func httpRouter() -> Router<ServeContext> {
+        let router = Router(context: ServeContext.self)
+        router.add(middleware: AccessLogMiddleware(log: log))
+        router.add(middleware: APIErrorsMiddleware(log: log))
+        router.get("/health") { _, _ in JSONResponse.make(self.healthJSON()) }
+        // A plain GET of the socket's path (no upgrade, or one refused): say why in JSON.
+        router.get("/ws") { request, _ -> Response in
+            if self.connections.load(ordering: .relaxed) >= self.settings.maxConnections {
+                throw APIError(.serviceUnavailable, "too many WebSocket connections (\(self.settings.maxConnections)); try again later")
+            }
+            throw APIError(.upgradeRequired, "/ws is a WebSocket: connect with a WebSocket client")
+        }
+        return router
+    }
+
+    /// The WebSocket routes (a request that is no upgrade falls through to `httpRouter`).
+    func webSocketRouter() -> Router<ServeContext> {
+        let router = Router(context: ServeContext.self)
+        // Every upgrade is taken: one past the cap is closed at once with 1013 (try again later) by
+        // `serveEyes`, which a WebSocket client can read, where a refused upgrade would be a bare 400.
+        router.ws("/ws", onUpgrade: { inbound, outbound, context in
+            let request = context.request
+            self.log.write(AccessLog.line(client: context.requestContext.remoteAddress?.ipAddress ?? "-",
+                                          method: request.method.rawValue, target: request.uri.description,
+                                          status: 101, bytes: nil))
+            try await self.serveEyes(inbound: inbound, outbound: outbound)
+        })
+        return router
+    }
+
+    /// One eye-tracking connection: messages in, each frame's answer out, in order, until either side
+    /// closes. Answers are written by a task of their own, so a slow reader never stalls the reading of
+    /// newer frames (which replace older ones waiting); at most a few answers wait for a slow reader.
+    func serveEyes(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        guard connections.add(1, ordering: .relaxed).newValue <= settings.maxConnections else {
+            connections.subtract(1, ordering: .relaxed)
+            try await outbound.close(.unknown(1013), reason: "too many connections; try again later")
+            return
+        }
+        defer { connections.subtract(1, ordering: .relaxed) }
+        let worker = pool.assign()
+        defer { pool.release(worker) }
+        let (answers, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(8))
+        let session = EyeSession(worker: worker, settings: settings.eye) { sink.yield($0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await answer in answers { try await outbound.write(.text(answer)) }
+            }
+            // However reading ends (the client closed, a message too large), nothing more is processed and
+            // the writer stops: the group would otherwise wait for it forever.
+            defer {
+                session.close()
+                sink.finish()
+                group.cancelAll()
+            }
+            for try await message in inbound.messages(maxSize: settings.maxMessageBytes) {
+                switch message {
+                case .text(let text): session.submit(text)
+                case .binary: sink.yield(EyeReply.error("send frames as text: {\"type\": \"frame\", \"data\": \"data:image/jpeg;base64,...\"}"))
+                }
+            }
+        }
+    }
+
+    /// `/health`: status, version, the models loaded, the vision workers and the connections open.
+    func healthJSON() -> String {
+        "{\"status\":\"ok\",\"version\":\(JSONString.quoted(settings.version)),"
+            + "\"models\":{\"landmarks\":\(JSONString.quoted(pool.modelFile))},"
+            + "\"visionWorkers\":\(pool.workers.count),\"connections\":\(connections.load(ordering: .relaxed)),"
+            + "\"maxConnections\":\(settings.maxConnections),\"logWriteFailures\":\(log.failedWrites.load(ordering: .relaxed))}"
+    }
+}

@@ -1,0 +1,26 @@
+/// Everything `gazetop serve` is told, with the defaults. Sizes in bytes, times in seconds.
+public struct ServeSettings: Sendable {
+    /// Where to listen: loopback unless told otherwise.
+    public var host = "127.0.0.1"
+    /// 0 asks the system for a free port (tests); the one bound is announced on stderr.
+    public var port = 8000
+    /// What `/health` reports as the version.
+    public var version: String
+    /// Vision workers (each with a landmark model of its own); the cores of the machine by default.
+    public var visionWorkers: Int
+    /// WebSocket connections served at once; one more is refused (HTTP 503, or closed with 1013).
+    public var maxConnections = 64
+    /// The largest picture taken, encoded (a WebSocket frame carries it as base64: 4/3 of this).
+    public var maxImageBytes = 10 * 1024 * 1024
+    /// The eye-tracking pipeline and the picture limits.
+    public var eye: EyeSessionSettings
+
+    public init(version: String, visionWorkers: Int, eye: EyeSessionSettings) {
+        self.version = version
+        self.visionWorkers = visionWorkers
+        self.eye = eye
+    }
+
+    /// The longest WebSocket message taken: a picture of `maxImageBytes` as base64 in the protocol's JSON.
+    var maxMessageBytes: Int { maxImageBytes / 3 * 4 + 4 + 4096 }
+}

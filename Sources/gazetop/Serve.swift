@@ -1,0 +1,85 @@
+import ArgumentParser
+import Dispatch
+import Glibc
+import Monitor
+import Server
+import Synchronization
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the eye-tracking WebSocket and the health check over HTTP.",
+        discussion: """
+            Listens on --host and --port (loopback unless told otherwise). ws://HOST:PORT/ws speaks the \
+            original eye-tracking server's protocol: send {"type": "frame", "data": "data:image/jpeg;base64,..."} \
+            (or the bare base64) and each frame gets its record back, t in epoch milliseconds and \
+            eyeContactPct a fraction 0..1, as the original sent them, then gazetop's other record fields. \
+            Each connection is a session of its own (tracker, blinks, rolling window), processed in arrival \
+            order by a small pool of vision workers; a frame that arrives while the previous one still \
+            waits replaces it (counted in "dropped"). A message that gives no frame gets {"error": ...} and \
+            the connection stays open. GET /health reports status, version and the model loaded.
+
+            One line per request or connection goes to stderr in the Common Log Format. SIGTERM or Ctrl-C \
+            stops it cleanly: no new connections, open ones closed, then exit 0.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on.", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: ArgumentHelp("Port to listen on (0: any free port, announced on stderr).", valueName: "port"))
+    var port = 8000
+
+    @Option(name: .long, help: ArgumentHelp("Vision workers, each with a model of its own (default: the cores).", valueName: "count"))
+    var workers: Int?
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("WebSocket connections served at once.", valueName: "count"))
+    var maxConnections = 64
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var tuning: TuningOptions
+
+    /// At most this many vision workers: each holds a model in memory and a core busy.
+    static let maxWorkers = 64
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let workers, !(1...Self.maxWorkers).contains(workers) {
+            throw ValidationError("--workers must be 1 to \(Self.maxWorkers)")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+    }
+
+    func run() throws {
+        try failing {
+            let count = workers ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            let pool = try VisionPool(count: count) { () throws(CommandFailure) in try modelOptions.load() }
+            // Frames are analysed as `analyze` analyses files (detection in line), so the same frames give
+            // the same records.
+            var settings = ServeSettings(version: Gazetop.version, visionWorkers: count,
+                                         eye: EyeSessionSettings(config: tuning.config(live: false)))
+            settings.host = host
+            settings.port = port
+            settings.maxConnections = maxConnections
+            let server = GazetopServer(settings: settings, pool: pool)
+            let host = self.host
+            try Self.block {
+                try await server.run { port in
+                    StandardError.write("gazetop serve: listening on http://\(host):\(port) (\(count) vision workers)\n")
+                }
+            }
+        }
+    }
+
+    /// Runs `body` to its end on Swift's concurrency threads while this (the main) thread waits: the
+    /// commands are synchronous, the server is not.
+    static func block(_ body: @escaping @Sendable () async throws -> Void) throws {
+        let outcome = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await body() } catch { outcome.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.withLock({ $0 }) { throw CommandFailure(.server, "cannot serve: \(error)") }
+    }
+}
