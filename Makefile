@@ -28,7 +28,7 @@ SOURCES := Package.swift $(shell find Sources -type f)
 BUILT := .build/$(CONFIG)/.built
 FACE_MODELS := models/dlib_face_recognition_resnet_model_v1.dat models/shape_predictor_5_face_landmarks.dat
 
-.PHONY: run test build deps model face-models dlib-reference bench bench-peers evaluate clean install uninstall
+.PHONY: run test build deps model face-models dlib-reference bench bench-peers bench-serve evaluate clean install uninstall
 
 run: build
 	$(BIN) $(ARGS)
@@ -111,6 +111,12 @@ PEERS ?= .build/peers-venv
 bench-peers: build
 	@[ -x $(PEERS)/bin/python ] || bash ../shared/tools/setup-peers.sh $(PEERS)
 	$(BIN) bench --peers $(PEERS)
+
+# gazetop serve beside the seed server (seed_server.py --workers 2), both under ws_load.py with real ZJU
+# frames, in one run: 40 clients at 10 fps, saturation, memory over a 60 s soak (see the README).
+bench-serve: build
+	@[ -x $(PEERS)/bin/python ] || bash ../shared/tools/setup-peers.sh $(PEERS)
+	python3 scripts/bench-serve.py $(BIN) $(PEERS)/bin/python
 
 # Blink accuracy on the shared ZJU clips, then face matching on them and the shared photos.
 evaluate: build
