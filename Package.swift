@@ -47,11 +47,13 @@ let package = Package(
         .target(name: "Vision", dependencies: ["CVision", "Capture", "GazeCore"]),
         .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
         .target(name: "Dashboard", dependencies: ["CNcursesw", "GazeCore"]),
-        .target(name: "Evaluation", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
+        .target(name: "Evaluation", dependencies: ["Monitor", "Dashboard", "Capture", "Vision", "GazeCore"]),
+        .target(name: "Store", dependencies: ["Capture", "GazeCore"]),
+        .target(name: "Console", dependencies: ["Monitor", "Dashboard", "Store", "Capture", "Vision", "GazeCore"]),
         .executableTarget(
             name: "gazetop",
             dependencies: [
-                "Evaluation", "Monitor", "Dashboard", "Capture", "Vision", "GazeCore",
+                "Console", "Evaluation", "Monitor", "Dashboard", "Store", "Capture", "Vision", "GazeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,7 +61,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"], exclude: ["Reference"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "GazeCore"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),
     ],
