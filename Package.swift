@@ -51,7 +51,9 @@ let package = Package(
         .target(name: "Vision", dependencies: ["CVision", "Capture", "GazeCore"]),
         .target(name: "Monitor", dependencies: ["Capture", "Vision", "GazeCore"]),
         .target(name: "Dashboard", dependencies: ["CNcursesw", "GazeCore"]),
-        .target(name: "Evaluation", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
+        .target(name: "Evaluation", dependencies: ["Monitor", "Dashboard", "Capture", "Vision", "GazeCore"]),
+        .target(name: "Store", dependencies: ["Capture", "GazeCore"]),
+        .target(name: "Console", dependencies: ["Monitor", "Dashboard", "Store", "Capture", "Vision", "GazeCore"]),
         .target(
             name: "Server",
             dependencies: [
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "gazetop",
             dependencies: [
-                "Server", "Evaluation", "Monitor", "Dashboard", "Capture", "Vision", "GazeCore",
+                "Server", "Console", "Evaluation", "Monitor", "Dashboard", "Store", "Capture", "Vision", "GazeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +75,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Monitor", "Vision", "GazeCore"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Capture", "Monitor", "GazeCore"], exclude: ["Reference"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "GazeCore"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Monitor", "Capture", "Vision", "GazeCore"]),

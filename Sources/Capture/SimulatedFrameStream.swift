@@ -22,6 +22,9 @@ public protocol SimulatedFrameStore: AnyObject, Sendable {
     func frame(_ i: Int) -> SimulatedFrame?
     /// Whether the stream ends before frame `i` (known once the encoder has reached the end).
     func ends(before i: Int) -> Bool
+    /// Frame `i`, waiting up to `timeoutMs` for it to be encoded; nil when the stream ends before it or the
+    /// time is up. One caller at a time (the simulated device, under its lock).
+    func waitForFrame(_ i: Int, timeoutMs: Int) -> SimulatedFrame?
     /// The frames before `i` will not be asked for again.
     func release(before i: Int)
     /// Bytes of encoded frames held now.
@@ -69,6 +72,29 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
 
     public func ends(before i: Int) -> Bool { core.shared.withLock { s in s.endIndex.map { i >= $0 } ?? false } }
 
+    public func waitForFrame(_ i: Int, timeoutMs: Int) -> SimulatedFrame? {
+        let deadline = DispatchTime.now() + .milliseconds(timeoutMs)
+        while true {
+            // Ready, known never to come, or asked for: the encoder signals `arrived` once it is there.
+            let ready = core.shared.withLock { s -> SimulatedFrame?? in
+                if let f = s.items[i] { return .some(f) }
+                if let end = s.endIndex, i >= end { return .some(nil) }
+                s.awaited = i
+                return nil
+            }
+            if let ready { return ready }
+            if core.arrived.wait(timeout: deadline) == .timedOut {
+                // Take the request back; if the encoder took it first, its signal is on its way: consume it.
+                let signalled = core.shared.withLock { s -> Bool in
+                    defer { s.awaited = nil }
+                    return s.awaited == nil
+                }
+                if signalled { core.arrived.wait() }
+                return frame(i)
+            }
+        }
+    }
+
     public func release(before i: Int) {
         let freed = core.shared.withLock { s -> Int in
             let old = s.items.keys.filter { $0 < i }
@@ -93,6 +119,16 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
             var failure: CaptureError?
             var stopped = false
             var preparationMs = 0.0
+            /// The frame a caller of `waitForFrame` waits for.
+            var awaited: Int?
+
+            /// Whether the waiter is to be woken now that frames up to `index` are in or the stream has
+            /// ended; the request is then taken.
+            mutating func wakesWaiter(at index: Int) -> Bool {
+                guard let awaited, index >= awaited || endIndex != nil else { return false }
+                self.awaited = nil
+                return true
+            }
         }
 
         let shared = Mutex(Shared())
@@ -100,6 +136,8 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
         /// below the value it was made with, as this one is when the stream goes with frames ahead.
         let free = DispatchSemaphore(value: 0)
         let firstReady = DispatchSemaphore(value: 0)
+        /// Signalled when the frame a `waitForFrame` asked for is in, or the stream has ended before it.
+        let arrived = DispatchSemaphore(value: 0)
 
         init() {
             for _ in 0..<SimulatedFrameStream.aheadFrames { free.signal() }
@@ -118,14 +156,15 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
             func publish(_ bytes: [UInt8], _ timeMs: Double, last: Bool) -> Bool {
                 free.wait()
                 let first = index == firstIndex
-                let kept = shared.withLock { s -> Bool in
-                    guard !s.stopped else { return false }
+                let (kept, wake) = shared.withLock { s -> (Bool, Bool) in
+                    guard !s.stopped else { return (false, false) }
                     s.items[index] = SimulatedFrame(bytes: bytes, offsetUs: (Double(pass) * durationMs + timeMs) * 1000, last: last)
                     s.heldBytes += bytes.count
                     if first { s.preparationMs = MonotonicClock.nowMs() - started }
-                    return true
+                    return (true, s.wakesWaiter(at: index))
                 }
                 if first { firstReady.signal() }
+                if wake { arrived.signal() }
                 index += 1
                 return kept
             }
@@ -150,15 +189,21 @@ public final class SimulatedFrameStream: SimulatedFrameStore, Sendable {
                     if !publish(p.bytes, p.timeMs, last: !loops) { return }
                     pass += 1
                 } while loops
-                shared.withLock { $0.endIndex = index }
+                let wake = shared.withLock { s in
+                    s.endIndex = index
+                    return s.wakesWaiter(at: index)
+                }
+                if wake { arrived.signal() }
             } catch {
                 // Mid-stream, a picture that cannot be read ends the stream there.
                 let first = index == firstIndex
-                shared.withLock { s in
+                let wake = shared.withLock { s in
                     s.failure = error
                     s.endIndex = index
+                    return s.wakesWaiter(at: index)
                 }
                 if first { firstReady.signal() }
+                if wake { arrived.signal() }
             }
         }
     }

@@ -160,6 +160,8 @@ extension SimulatedFrames: SimulatedFrameStore {
     }
 
     public func ends(before i: Int) -> Bool { !loops && i >= frames.count }
+    /// Every frame is encoded before streaming: nothing to wait for.
+    public func waitForFrame(_ i: Int, timeoutMs: Int) -> SimulatedFrame? { frame(i) }
     public func release(before i: Int) {}
     public var heldBytes: Int { byteCount }
 }

@@ -213,14 +213,9 @@ extension SimulatedV4L2State {
                 throw Errno(EIO)
             }
         }
-        // The frame streaming starts with (encoded ahead while the stream was off, or just now).
-        var first = store!.frame(nextFrame)
-        var waitedMs = 0
-        while first == nil && !store!.ends(before: nextFrame) && waitedMs < 5000 {
-            usleep(1000)
-            waitedMs += 1
-            first = store!.frame(nextFrame)
-        }
+        // The frame streaming starts with (encoded ahead while the stream was off, or just now): waited for,
+        // so that the stream's clock starts when it can be served.
+        let first = store!.waitForFrame(nextFrame, timeoutMs: 5000)
         streaming = true
         streamStartUs = MonotonicClock.nowUs() // after any decoding: the first frame is due now
         startFrame = nextFrame

@@ -1,6 +1,6 @@
 /// What a kiosk remembers between challenges: the session ids it issued (each usable once, until it
 /// expires) and recent failures (for a lockout). Pure rules on wall-clock seconds passed in; the
-/// executable keeps it in a small state file.
+/// `Store` keeps it in a small state file (`LedgerStore`).
 public struct ChallengeLedger: Codable, Sendable, Equatable {
     public struct Session: Codable, Sendable, Equatable {
         public var issuedAt: Double

@@ -80,11 +80,20 @@ public final class DashboardFeed: @unchecked Sendable {
         taskTap.withLock { tap in tap = take.map { ((tap?.id ?? 0) + 1, $0) } }
     }
 
-    /// The stream ended, or the camera went away and is awaited, whatever the vision queue publishes next.
-    public func setStream(_ state: StreamState?) { box.withLock { $0.stream = state } }
+    /// The stream ended, whatever the vision queue publishes next.
+    public func streamEnded() { box.withLock { $0.stream = .ended } }
 
-    /// A camera event for the status line (unplugged, back again).
-    public func setEvent(_ line: String?) { box.withLock { $0.event = line } }
+    /// A camera event: the stream's state (waiting while the camera is away, streaming again once it is
+    /// back) and its line for the status bar.
+    public func take(_ event: LiveEvent) {
+        box.withLock { b in
+            b.event = event.description
+            switch event {
+            case .cameraLost: b.stream = .waiting
+            case .cameraBack: b.stream = nil
+            }
+        }
+    }
 
     // MARK: Vision queue
 

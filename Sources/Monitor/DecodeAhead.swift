@@ -7,7 +7,7 @@ import Synchronization
 /// the caller's thread. Decoded frames wait up to `memoryBudgetBytes` (at least `minimumFrames` of them):
 /// memory stays bounded, and decoding goes on while vision spends a few frames' time on one (a full face
 /// scan at 1280x720 takes about 20 ms, five frames' decoding), instead of leaving a core idle.
-// @unchecked Sendable: `source` is used only by the decoding thread, from `init` until it has handed over
+// @unchecked Sendable: `source` is used only on the decoding queue, from `init` until it has handed over
 // the end, an error, or seen `stop()`; everything shared lives in the Mutex or is a semaphore.
 final class DecodeAhead: @unchecked Sendable {
     private let source: FrameSource
@@ -20,6 +20,8 @@ final class DecodeAhead: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
     private let memoryBudgetBytes: Int
     private let minimumFrames: Int
+    /// The decoding thread: it owns `source` (its decoder handle).
+    private let queue = DispatchQueue(label: "gazetop.decode-ahead")
 
     /// 16 MiB is 17 frames of 1280x720 and 4 of 4K.
     init(_ source: FrameSource, memoryBudgetBytes: Int = 16 << 20, minimumFrames: Int = 4) {
@@ -27,7 +29,7 @@ final class DecodeAhead: @unchecked Sendable {
         self.memoryBudgetBytes = memoryBudgetBytes
         self.minimumFrames = minimumFrames
         freeSlots.signal()
-        DispatchQueue(label: "gazetop.decode-ahead").async { [self] in decodeAll() }
+        queue.async { [self] in decodeAll() }
     }
 
     /// The next frame in order, nil at the end; rethrows a decoding error where it happened. Not to be
@@ -46,6 +48,7 @@ final class DecodeAhead: @unchecked Sendable {
     }
 
     private func decodeAll() {
+        dispatchPrecondition(condition: .onQueue(queue))
         var sized = false
         while true {
             freeSlots.wait()

@@ -83,6 +83,11 @@ public final class LiveSession: @unchecked Sendable {
     private let slot: NewestFrameSlot
     /// Counts other threads may read while the session runs (the dashboard's header).
     public let counters = LiveCounters()
+    /// `stop()` was called: the capture loop ends at its next turn.
+    private let stopRequested = Atomic(false)
+    /// Signalled once by `stop()`: wakes a wait for an unplugged camera at once (made at 0; libdispatch
+    /// traps when a semaphore is freed below the value it was made with).
+    private let stopSignal = DispatchSemaphore(value: 0)
 
     /// - Parameter makeProcessor: builds the per-frame path; called once, on the vision queue.
     public init(camera: V4L2Camera, options: LiveOptions, makeProcessor: @escaping @Sendable () -> any FrameProcessing) {
@@ -103,7 +108,8 @@ public final class LiveSession: @unchecked Sendable {
     ///   - onEvent: called on the capture thread when the camera goes away or comes back.
     ///   - onStreaming: called on the capture thread once the camera is configured and streams, with its
     ///     format (a setup failure is thrown instead), before the first frame.
-    ///   - shouldStop: polled about ten times a second.
+    ///   - shouldStop: polled about ten times a second while streaming, and between tries to reopen an
+    ///     unplugged camera (`stop()` ends those waits at once).
     public func run(onFrame: @escaping (LiveFrame) -> Void, onEnd: @escaping ([FrameRecord]) -> Void = { _ in },
                     onEvent: (LiveEvent) -> Void = { _ in }, onStreaming: (CaptureFormat?) -> Void = { _ in },
                     shouldStop: () -> Bool) throws(CameraError) -> LiveReport {
@@ -155,7 +161,7 @@ public final class LiveSession: @unchecked Sendable {
             report.captureThreadCPUSeconds = Double(MonotonicClock.threadCPUUs() - startedCPU) / 1e6
         }
         while true {
-            if shouldStop() { return .stopped }
+            if isStopping(shouldStop) { return .stopped }
             let now = MonotonicClock.nowMs()
             if let limit = options.durationSeconds, now - started >= limit * 1000 { return .timeUp }
             do throws(CameraError) {
@@ -163,7 +169,7 @@ public final class LiveSession: @unchecked Sendable {
                 case .frame(let frame):
                     lastFrameMs = MonotonicClock.nowMs()
                     report.framesCaptured += 1
-                    let (startVision, put) = slot.put(frame, shouldStop: shouldStop)
+                    let (startVision, put) = slot.put(frame, shouldStop: { isStopping(shouldStop) })
                     if !put { return .stopped }
                     counters.noteCaptured(driverDrops: camera.driverDrops, dropped: slot.dropped)
                     if startVision { visionQueue.async { self.drain() } }
@@ -186,15 +192,26 @@ public final class LiveSession: @unchecked Sendable {
         }
     }
 
-    /// Tries to open the camera again until it works; nil when it does, the ending otherwise.
+    /// Ends the session soon, from any thread: the capture loop at its next turn (within its 100 ms read),
+    /// a wait for an unplugged camera at once. `run` returns with `.stopped`.
+    public func stop() {
+        guard !stopRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        stopSignal.signal()
+    }
+
+    private func isStopping(_ shouldStop: () -> Bool) -> Bool {
+        stopRequested.load(ordering: .acquiring) || shouldStop()
+    }
+
+    /// Tries to open the camera again every `reconnectIntervalMs` until it works; nil when it does, the
+    /// ending otherwise. Between tries it waits on `stopSignal`, so `stop()` ends the wait at once.
     private func reconnect(shouldStop: () -> Bool) -> LiveReport.Ending? {
         while true {
-            var remainingMs = options.reconnectIntervalMs
-            while remainingMs > 0 {
-                if shouldStop() { return .stopped }
-                usleep(UInt32(min(remainingMs, 100)) * 1000)
-                remainingMs -= 100
+            if stopSignal.wait(timeout: .now() + .milliseconds(options.reconnectIntervalMs)) == .success {
+                stopSignal.signal() // it stays raised for any later wait
+                return .stopped
             }
+            if isStopping(shouldStop) { return .stopped }
             do throws(CameraError) {
                 try startCamera()
                 return nil
@@ -221,6 +238,8 @@ public final class LiveSession: @unchecked Sendable {
 
     /// Runs on the vision queue: processes the newest frame until there is none.
     private func drain() {
+        // The processor and its dlib/OpenCV handles are the vision queue's alone.
+        dispatchPrecondition(condition: .onQueue(visionQueue))
         guard let processor else { return }
         while let frame = slot.take() {
             if let captured = frame.captureMs { visionReport.handOver.add(MonotonicClock.nowMs() - captured) }

@@ -13,7 +13,6 @@ public final class SessionThread: @unchecked Sendable {
     private let session: LiveSession
     private let feed: DashboardFeed
     private let shouldStop: @Sendable () -> Bool
-    private let stopRequested = Atomic(false)
     private let isFinished = Atomic(false)
     private let done = DispatchSemaphore(value: 0)
     /// Signalled when the camera streams and again when the session ends (whichever comes first wakes).
@@ -43,13 +42,10 @@ public final class SessionThread: @unchecked Sendable {
             do throws(CameraError) {
                 let report = try session.run(
                     onFrame: { feed.take($0) }, onEnd: { feed.end($0) },
-                    onEvent: { event in
-                        feed.setEvent(event.description)
-                        if case .cameraLost = event { feed.setStream(.waiting) } else { feed.setStream(nil) }
-                    },
+                    onEvent: { feed.take($0) },
                     onStreaming: { [streamingOrDone] _ in streamingOrDone.signal() },
-                    shouldStop: { [self] in stopRequested.load(ordering: .relaxed) || shouldStop() })
-                if report.ending == .ended { feed.setStream(.ended) }
+                    shouldStop: shouldStop)
+                if report.ending == .ended { feed.streamEnded() }
                 result = .success(report)
             } catch {
                 result = .failure(error)
@@ -70,7 +66,7 @@ public final class SessionThread: @unchecked Sendable {
     }
 
     public func stopAndWait() {
-        stopRequested.store(true, ordering: .relaxed)
+        session.stop()
         done.wait()
         done.signal() // a second call returns at once
     }

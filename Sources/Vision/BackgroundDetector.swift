@@ -35,7 +35,9 @@ final class BackgroundDetector: Sendable {
     /// the answer is kept under its sequence number.
     func request(_ frame: Frame, near: NearSearch? = nil) {
         let config = self.config
-        queue.async { [detection] in
+        queue.async { [detection, queue] in
+            // The dlib handle is this queue's alone.
+            dispatchPrecondition(condition: .onQueue(queue))
             let handle = detection.handle
             var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
             var error = cvs_error()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Console
 import GazeCore
 import Glibc
 import Monitor

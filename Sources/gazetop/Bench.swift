@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import GazeCore
 import Capture
+import Console
 import Monitor
 import Vision
 
@@ -154,7 +155,15 @@ struct Bench: ParsableCommand {
         guard let clip = files.first ?? SharedData.dataFolder.map({ $0 + "/zju-eyeblink/2_000001M_FNN.mp4" }) else {
             throw CommandFailure(.data, "no file given and no shared data found (../shared/data or $GAZETOP_DATA)")
         }
-        print(try runUIBench(clip: clip, model: try modelOptions.load(), config: tuning.config(live: true), redraws: redraws))
+        let model = try modelOptions.load()
+        do {
+            print(try runUIBenchmark(clip: clip, model: model, config: tuning.config(live: true), redraws: redraws))
+        } catch {
+            switch error {
+            case .input(let message): throw CommandFailure(.input, message)
+            case .terminal(let message): throw CommandFailure(.terminal, message)
+            }
+        }
     }
 
     private typealias PeerRow = (group: String, result: PeerBenchmark.Result)

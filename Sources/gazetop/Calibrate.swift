@@ -1,8 +1,10 @@
 import ArgumentParser
 import Capture
+import Console
 import Foundation
 import GazeCore
 import Monitor
+import Store
 import Vision
 
 struct Calibrate: ParsableCommand {
@@ -70,49 +72,22 @@ struct Calibrate: ParsableCommand {
         if fullScreen { try TerminalCheck.requireScreen(ascii: screenOptions.ascii) }
         // Where the fit goes is checked before the session: a bad path must not cost the person 20 s.
         let path = output ?? StatePaths.calibrationFile
-        try AtomicFile.requireWritable(path, createFolder: output == nil)
+        try stateFile { () throws(StateFileError) in try AtomicFile.requireWritable(path, createFolder: output == nil) }
         let model = try modelOptions.load()
-        let config = GazeConfig()
-        let display = TaskDisplay(raw: true)
         let interrupt = InterruptFlag()
+        let calibration = CalibrationRun(config: GazeConfig(), model: model, shouldStop: { interrupt.raised })
         let outcome: CalibrationOutcome
         var identity: CameraIdentity?
         if let input {
-            let source: FrameSource
-            do { source = try openFileSource(path: input) } catch { throw CommandFailure(.input, "\(error)") }
-            do {
-                outcome = try GazeTaskRunner.file(CalibrationSession(config: config), source: source, startMs: start * 1000,
-                                                  pipeline: FramePipeline(model: model, config: config), onView: display.show,
-                                                  shouldStop: { interrupt.raised }).outcome!
-            } catch {
-                throw CommandFailure(.input, "\(error)")
-            }
+            outcome = try running { () throws(RunFailure) in try calibration.fit(recording: input, startSeconds: start) }
         } else {
             let (device, _) = try camera.camera()
             identity = CameraIdentity.of(device.path)
-            var options = camera.liveOptions
-            options.lossless = Challenge.pacedByDemand(device.path)
-            let task = CalibrationSession(config: config)
-            let host = fullScreen ? TaskScreenHost(initial: task.view) : nil
-            // The run, whichever display shows it: on this thread (the line), or on the host's (the grid).
-            typealias Attempt = Result<GazeTaskRunner.LiveRun<CalibrationSession>, CameraError>
-            let live = { [options] (onView: @escaping (GazeTaskView) -> Void) -> Attempt in
-                Result { () throws(CameraError) in
-                    try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config, onView: onView,
-                                            stopReason: { interrupt.raised || host?.stopRequested == true ? .stopped : nil })
-                }
-            }
-            let attempt = try host.map { (host) throws(CommandFailure) in
-                try host.run(options: screenOptions, config: config.dashboard, interrupt: interrupt) { live(host.show) }
-            } ?? live(display.show)
-            let run: GazeTaskRunner.LiveRun<CalibrationSession>
-            do throws(CameraError) { run = try attempt.get() } catch { throw CommandFailure(error) }
-            if host != nil { StandardError.write(run.task.outcome!.headline + "\n") }
-            if case .failed(let error) = run.report.ending { throw CommandFailure(error) }
-            outcome = run.task.outcome!
+            let display: TaskDisplayMode = fullScreen ? .fullScreen(ascii: screenOptions.ascii, color: screenOptions.color) : .line
+            outcome = try running { () throws(RunFailure) in try calibration.run(camera: device, options: camera.liveOptions, display: display) }
         }
         guard case .success(let fit)? = outcome.fit else { return false }
-        try CalibrationFile(fit, camera: identity).save(path, createFolder: output == nil)
+        try stateFile { () throws(StateFileError) in try CalibrationFile(fit, camera: identity).save(path, createFolder: output == nil) }
         StandardError.write("gazetop: calibration saved to \(path) (error \(RecordEncoding.num(fit.rmsErrorDeg, 1)) degrees over \(fit.frames) frames)\n")
         return true
     }

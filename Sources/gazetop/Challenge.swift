@@ -1,8 +1,10 @@
 import ArgumentParser
 import Capture
+import Console
 import Foundation
 import GazeCore
 import Monitor
+import Store
 import Vision
 
 struct Challenge: ParsableCommand {
@@ -148,26 +150,13 @@ struct Challenge: ParsableCommand {
         let store = LedgerStore(path: StatePaths.ledgerFile)
         let now = Date().timeIntervalSince1970
         if newSession {
-            let id = Self.newSessionId()
-            try store.update { $0.issue(id, now: now, ttlSeconds: ttl) }
-            print(id)
+            print(try stateFile { () throws(StateFileError) in try store.issueNew(now: now, ttlSeconds: ttl) })
             return .pass
         }
         // A terminal that cannot draw a full screen (TERM=dumb, no UTF-8 without --ascii): said before
         // anything starts (exit 2 here, 13 for the monitor).
         if screenOptions.fullScreen && input == nil { try TerminalCheck.requireScreen(ascii: screenOptions.ascii) }
-        if let maxFailures = failureLimit, let left = try store.update({ $0.lockoutRemaining(now: now) }) {
-            throw CommandFailure(.input, "challenges are locked for another \(Int(left.rounded(.up))) s after \(maxFailures) failures in a row")
-        }
-        var expiresAt = now + ttl
-        let id = session ?? Self.newSessionId()
-        if let session {
-            expiresAt = try store.update { (ledger) throws(CommandFailure) -> Double in
-                do throws(ChallengeLedger.Refusal) { return try ledger.redeem(session, now: now) } catch {
-                    throw CommandFailure(.input, error.description)
-                }
-            }
-        }
+        let expiresAt = try stateFile { () throws(StateFileError) in try store.admit(session: session, now: now, ttlSeconds: ttl, failureLimit: failureLimit) }
 
         var config = GazeConfig()
         config.challenge.areaCount = areas
@@ -189,94 +178,38 @@ struct Challenge: ParsableCommand {
         do { out = try result.map { (path) throws(OutputError) in try OutputFile(path: path) } } catch {
             throw CommandFailure(.output, "\(error)")
         }
-        let display = TaskDisplay()
         let interrupt = InterruptFlag()
-        let startedMs = MonotonicClock.nowMs()
-        var context = ChallengeResultContext(sessionId: id, areaDurationSeconds: areaDuration, threshold: threshold,
-                                             processingSeconds: 0, startedAt: ISO8601DateFormatter().string(from: Date()))
-        var outcome: ChallengeOutcome
-        var failure: CameraError?
+        let context = ChallengeResultContext(sessionId: session ?? LedgerStore.newSessionId(), areaDurationSeconds: areaDuration,
+                                             threshold: threshold, processingSeconds: 0,
+                                             startedAt: ISO8601DateFormatter().string(from: Date()))
+        let run = ChallengeRun(sequence: cells, plan: plan, config: config, model: model, context: context,
+                               expiresAt: expiresAt, shouldStop: { interrupt.raised })
+        let finished: ChallengeRun.Finished
         if let input {
             let choice = try CalibrationOptions(explicitOnly: calibrationOptions).resolve(camera: nil)
-            let source: FrameSource
-            do { source = try openFileSource(path: input) } catch { throw CommandFailure(.input, "\(error)") }
-            let task = ChallengeSession(sequence: cells, calibration: choice.calibration, config: config)
-            do {
-                outcome = try GazeTaskRunner.file(task, source: source, startMs: start * 1000,
-                                                  pipeline: FramePipeline(model: model, config: config), onView: display.show,
-                                                  shouldStop: { interrupt.raised }).outcome!
-            } catch {
-                throw CommandFailure(.input, "\(error)")
-            }
-            context.input = input
-            context.inputStartSeconds = start
-            context.calibrationFile = choice.file
+            finished = try running { () throws(RunFailure) in try run.score(recording: input, startSeconds: start, calibration: choice) }
         } else {
             let (device, _) = try camera.camera()
             let choice = try calibrationOptions.resolve(camera: CameraIdentity.of(device.path))
             if let note = choice.note { StandardError.write("gazetop: \(note)\n") }
             var options = camera.liveOptions
             options.refuseVirtual = !allowVirtual
-            options.lossless = Self.pacedByDemand(device.path)
-            let task = ChallengeSession(sequence: cells, calibration: choice.calibration, plan: plan, config: config)
-            let host = screenOptions.fullScreen ? TaskScreenHost(initial: task.view) : nil
-            // The run, whichever display shows it: on this thread (the line), or on the host's (the grid).
-            typealias Attempt = Result<GazeTaskRunner.LiveRun<ChallengeSession>, CameraError>
-            let live = { [options, config, expiresAt] (onView: @escaping (GazeTaskView) -> Void) -> Attempt in
-                Result { () throws(CameraError) in
-                    try GazeTaskRunner.live(task, camera: device, options: options, model: model, config: config,
-                                            onView: onView, stopReason: {
-                        if interrupt.raised || host?.stopRequested == true { return .stopped }
-                        return Date().timeIntervalSince1970 >= expiresAt ? .expired : nil
-                    })
-                }
-            }
-            let attempt = try host.map { (host) throws(CommandFailure) in
-                try host.run(options: screenOptions, config: config.dashboard, interrupt: interrupt) { live(host.show) }
-            } ?? live(display.show)
-            do throws(CameraError) {
-                let run = try attempt.get()
-                if host != nil { StandardError.write(run.task.outcome!.headline + "\n") }
-                outcome = run.task.outcome!
-                context.format = run.report.format
-                if case .failed(let error) = run.report.ending { failure = error }
-            } catch {
-                guard case .virtualCamera(let path, let driver) = error else { throw CommandFailure(.camera, error.description) }
-                outcome = .virtualCameraRefused(sequence: cells)
-                StandardError.write("gazetop: \(path) is a virtual camera (\(driver)); the challenge refuses it unless --allow-virtual\n")
-                display.end(outcome.headline)
-            }
-            context.device = device.path
-            context.deviceInfo = device.info
-            context.calibrationFile = choice.file
+            let display: TaskDisplayMode = screenOptions.fullScreen
+                ? .fullScreen(ascii: screenOptions.ascii, color: screenOptions.color) : .line
+            finished = try running { () throws(RunFailure) in try run.run(camera: device, options: options, calibration: choice, display: display) }
         }
-        context.processingSeconds = (MonotonicClock.nowMs() - startedMs) / 1000
 
         if let maxFailures = failureLimit {
-            try store.update { $0.record(outcome.result, now: Date().timeIntervalSince1970, maxFailures: maxFailures, lockoutSeconds: lockout) }
+            try stateFile { () throws(StateFileError) in
+                try store.record(finished.outcome.result, now: Date().timeIntervalSince1970, maxFailures: maxFailures, lockoutSeconds: lockout)
+            }
         }
         if let out {
-            out.write(line: ChallengeResultEncoding.json(outcome, context))
+            out.write(line: ChallengeResultEncoding.json(finished.outcome, finished.context))
             do { try out.commit() } catch { throw CommandFailure(.output, "\(error)") }
         }
-        if let failure { throw CommandFailure(.camera, failure.description) }
-        return outcome.result
-    }
-
-    /// 128 bits from the system's secure random source, as 32 hex digits.
-    static func newSessionId() -> String {
-        var rng = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in
-            let v = UInt32.random(in: .min ... .max, using: &rng)
-            let hex = String(v, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
-    }
-
-    /// A simulated camera paced by its consumer must not drop frames for lack of time (LiveOptions.lossless).
-    static func pacedByDemand(_ device: String) -> Bool {
-        guard let sim = try? SimulatedCameraConfig(parsing: device) else { return false }
-        return sim.pacing == .demand
+        if let failure = finished.cameraFailure { throw CommandFailure(.camera, failure.description) }
+        return finished.outcome.result
     }
 }
 

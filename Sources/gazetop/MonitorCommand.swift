@@ -1,8 +1,10 @@
 import ArgumentParser
 import Capture
+import Console
 import GazeCore
 import Glibc
 import Monitor
+import Store
 import Vision
 
 struct Monitor: ParsableCommand {
@@ -97,6 +99,8 @@ struct Monitor: ParsableCommand {
         }
         let recorder = RecorderBox()
         let interrupt = InterruptFlag()
+        // A session waiting for an unplugged camera (--reconnect) sleeps until its next try: woken at once.
+        interrupt.whenRaised { session.stop() }
         let result: LiveReport
         do throws(CameraError) {
             result = try session.run(onRecord: { r in
@@ -126,7 +130,8 @@ struct Monitor: ParsableCommand {
         let live = LiveDashboard(device: device, options: liveOptions, config: config, calibration: calibration,
                                  model: model)
         let startedAt = ReportEncoding.utcNow()
-        let outcome = try live.run(ascii: ascii, color: !noColor && !TerminalCheck.noColorRequested, exitAtEnd: exitAtEnd)
+        let color = !noColor && !TerminalCheck.noColorRequested
+        let outcome = try running { () throws(RunFailure) in try live.run(ascii: ascii, color: color, exitAtEnd: exitAtEnd) }
         // The terminal is back to normal here: the summary and any error go to the plain screen.
         let context = ReportEncoding.Context(device: device.path, startedAt: startedAt,
                                              typicalBlinksPerMinute: config.dashboard.typicalBlinksPerMinute)

@@ -1,43 +1,9 @@
 import ArgumentParser
-import Dispatch
 import GazeCore
 import Glibc
 import Monitor
-import Synchronization
 
 extension RecordFormat: ExpressibleByArgument {}
-
-/// Ctrl-C (and SIGTERM) as a flag a loop polls, so work stops between frames and outputs are cleaned up
-/// by the code that owns them rather than by the process dying mid-write.
-// @unchecked Sendable: `sources` is set in `init` and only kept alive after; the flag is an Atomic.
-final class InterruptFlag: @unchecked Sendable {
-    /// The first signal that came, 0 before any.
-    private let received = Atomic<Int32>(0)
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32] = [SIGINT, SIGTERM]) {
-        var sources: [any DispatchSourceSignal] = []
-        for sig in signals {
-            Glibc.signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            sources.append(source)
-        }
-        self.sources = sources
-        for (source, sig) in zip(sources, signals) {
-            source.setEventHandler { [weak self] in
-                _ = self?.received.compareExchange(expected: 0, desired: sig, ordering: .relaxed)
-            }
-            source.resume()
-        }
-    }
-
-    var raised: Bool { received.load(ordering: .relaxed) != 0 }
-    /// Which signal stopped the run, if one did.
-    var stoppedBy: Int32? {
-        let sig = received.load(ordering: .relaxed)
-        return sig == 0 ? nil : sig
-    }
-}
 
 /// A one-line progress display on stderr (only when stderr is a terminal).
 enum ProgressLine {

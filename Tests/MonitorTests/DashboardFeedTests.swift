@@ -81,9 +81,20 @@ import Testing
     @Test func theStreamsEndAndEventsShowWhateverVisionPublishes() {
         let feed = DashboardFeed(config: GazeConfig(), device: "cam")
         Self.step(feed, 0)
-        feed.setStream(.ended)
-        feed.setEvent("the camera went away")
+        feed.streamEnded()
         Self.step(feed, 1)
-        #expect(feed.latest().stream == .ended && feed.latest().message == "the camera went away")
+        #expect(feed.latest().stream == .ended)
+    }
+
+    @Test func aCameraEventSetsTheStreamsStateAndTheStatusLine() {
+        let feed = DashboardFeed(config: GazeConfig(), device: "cam")
+        Self.step(feed, 0)
+        feed.take(LiveEvent.cameraLost(path: "/dev/video0"))
+        Self.step(feed, 1)
+        #expect(feed.latest().stream == .waiting)
+        #expect(feed.latest().message == "/dev/video0 went away; waiting for it to come back (Ctrl-C to stop)")
+        feed.take(LiveEvent.cameraBack(path: "/dev/video0"))
+        #expect(feed.latest().stream != .waiting, "streaming again")
+        #expect(feed.latest().message == "/dev/video0 is back; streaming again")
     }
 }

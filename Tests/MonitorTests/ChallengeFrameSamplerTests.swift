@@ -18,15 +18,18 @@ import Vision
         #expect(ChallengeFrameSampler.digest([1, 2, 3]) != ChallengeFrameSampler.digest([1, 2, 4]))
     }
 
-    @Test(.enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)))
+    @Test(.enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)),
+          .enabled(if: SharedModel.isInstalled, Comment(rawValue: SharedModel.missingMessage)))
     func aRealClipGivesFeaturesAndMotion() throws {
-        let model = try #require(SharedModel.shared.model, "the landmark model is not installed")
-        let pipeline = FramePipeline(model: model)
-        let source = try VideoFileSource(path: TestData.zjuClip)
-        var sampler = ChallengeFrameSampler()
-        var frames: [ChallengeFrame] = []
-        while frames.count < 60, let frame = try source.nextFrame() {
-            frames.append(sampler.sample(pipeline.process(frame)))
+        let frames = try SharedModel.use { model in
+            let pipeline = FramePipeline(model: model)
+            let source = try VideoFileSource(path: TestData.zjuClip)
+            var sampler = ChallengeFrameSampler()
+            var frames: [ChallengeFrame] = []
+            while frames.count < 60, let frame = try source.nextFrame() {
+                frames.append(sampler.sample(pipeline.process(frame)))
+            }
+            return frames
         }
         #expect(frames.allSatisfy { $0.face && $0.faces == 1 && $0.faceWidthPixels != nil })
         #expect(frames.filter(\.eyesOpen).allSatisfy { $0.features != nil })

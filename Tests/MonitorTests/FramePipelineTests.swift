@@ -6,15 +6,13 @@ import Testing
 import Vision
 
 /// The per-frame seam: one `FrameResult` per frame says what processing it produced.
-@Suite(.serialized) struct FramePipelineTests {
+@Suite(.enabled(if: SharedModel.isInstalled, Comment(rawValue: SharedModel.missingMessage)))
+struct FramePipelineTests {
     /// A clip with three blinks, so some frames are held back and released together.
     static let clip = "zju-eyeblink/1_000001M_FBN.mp4"
 
-    @Test func eachResultSaysWhatItsFrameProduced() throws {
-        guard SharedModel.isInstalled, FileManager.default.fileExists(atPath: TestData.path(Self.clip)) else {
-            print("skipped: model or ../shared/data missing")
-            return
-        }
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: TestData.path(clip)), Comment(rawValue: TestData.skipMessage)))
+    func eachResultSaysWhatItsFrameProduced() throws {
         try SharedModel.use { model in
             let pipeline = FramePipeline(model: model)
             let source = try openFileSource(path: TestData.path(Self.clip))

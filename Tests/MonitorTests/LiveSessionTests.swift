@@ -1,4 +1,5 @@
 import Capture
+import Foundation
 import GazeCore
 import Glibc
 import Monitor
@@ -25,15 +26,6 @@ final class SleepingProcessor: FrameProcessing {
         return FrameResult(frame: frame, observation: observation, live: record, confirmed: [record],
                            timing: FrameResult.Timing(visionMs: Double(sleepMs), metricsMs: 0))
     }
-}
-
-/// The landmark model, loaded once for the whole test process (about 2 s).
-// @unchecked Sendable: the suite using it is serialized, and each test's pipeline uses it only on that
-// session's vision queue, one session at a time.
-final class SharedModel: @unchecked Sendable {
-    static let shared = SharedModel()
-    let model: FaceModel?
-    private init() { model = try? FaceModel() }
 }
 
 @Suite(.serialized, .enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)))
@@ -114,6 +106,26 @@ struct LiveSessionTests {
         expectReleased(device)
     }
 
+    /// A session waiting for an unplugged camera sleeps until its next try, and `stop()` wakes it: with a
+    /// try once a minute and a camera that never comes back, it still ends as soon as it is stopped.
+    @Test func stopEndsAWaitForAnUnpluggedCameraAtOnce() throws {
+        let (live, device) = try session("formats=GREY&pace=demand&unplug-after=5") {
+            $0.lossless = true
+            $0.reconnect = true
+            $0.reconnectIntervalMs = 60_000
+        }
+        let started = MonotonicClock.nowMs()
+        let report = try live.run(onRecord: { _ in }, onEvent: { event in
+            // On the capture thread, as the camera goes: stopped from elsewhere, as Ctrl-C would.
+            if case .cameraLost = event { Thread.detachNewThread { live.stop() } }
+        }, shouldStop: { false })
+        #expect(report.ending == .stopped)
+        #expect(report.reconnects == 0)
+        // Far under the minute between tries, however loaded the machine.
+        #expect(MonotonicClock.nowMs() - started < 30_000)
+        expectReleased(device)
+    }
+
     @Test func stoppingMidStreamReleasesTheCamera() throws {
         let (live, device) = try session("formats=YUYV&loop")
         let processed = Mutex(0)
@@ -149,31 +161,31 @@ struct LiveSessionTests {
     /// same frames give the same records either way they arrive.
     @Test(arguments: [("GREY", 0), ("YUYV", 0), ("YUYV", GazeConfig().tracking.liveDetectionLagFrames)])
     func aSimulatedCameraGivesTheSameBlinksAsAnalyzingTheFile(format: String, lag: Int) throws {
-        guard let model = SharedModel.shared.model else {
-            Issue.record("the landmark model did not load (install libdlib-data)")
-            return
+        try #require(SharedModel.isInstalled, Comment(rawValue: SharedModel.missingMessage))
+        try SharedModel.use { model in
+            var config = GazeConfig()
+            config.tracking.detectionLagFrames = lag
+            let file = FileAnalyzer(pipeline: FramePipeline(model: model, config: config))
+            var fileRecords: [FrameRecord] = []
+            let fileStats = try file.run(VideoFileSource(path: TestData.zjuClip), onRecord: { fileRecords.append($0) })
+
+            let (device, camera) = try simulated("formats=\(format)&pace=demand")
+            var options = LiveOptions()
+            options.request = CaptureRequest(width: 320, height: 240, fps: 30)
+            options.lossless = true
+            // The session's vision queue uses the model while this test holds it, waiting for `run`.
+            let handOver = ModelHandOver(model)
+            let liveConfig = config
+            let live = LiveSession(camera: camera, options: options) { FramePipeline(model: handOver.take(), config: liveConfig) }
+            var liveRecords: [FrameRecord] = []
+            let report = try live.run(onRecord: { liveRecords.append($0) }, shouldStop: { false })
+
+            #expect(report.framesDropped == 0 && report.driverDrops == 0, "every frame must reach vision")
+            #expect(fileStats.blinkCount > 0, "the clip has blinks, so the comparison means something")
+            #expect(report.stats.blinkCount == fileStats.blinkCount)
+            #expect(liveRecords.map(\.blink) == fileRecords.map(\.blink))
+            #expect(liveRecords.map(\.frame) == fileRecords.map(\.frame))
+            expectReleased(device)
         }
-        var config = GazeConfig()
-        config.tracking.detectionLagFrames = lag
-        let file = FileAnalyzer(pipeline: FramePipeline(model: model, config: config))
-        var fileRecords: [FrameRecord] = []
-        let fileStats = try file.run(VideoFileSource(path: TestData.zjuClip), onRecord: { fileRecords.append($0) })
-
-        let (device, camera) = try simulated("formats=\(format)&pace=demand")
-        var options = LiveOptions()
-        options.request = CaptureRequest(width: 320, height: 240, fps: 30)
-        options.lossless = true
-        let shared = SharedModel.shared
-        let liveConfig = config
-        let live = LiveSession(camera: camera, options: options) { FramePipeline(model: shared.model!, config: liveConfig) }
-        var liveRecords: [FrameRecord] = []
-        let report = try live.run(onRecord: { liveRecords.append($0) }, shouldStop: { false })
-
-        #expect(report.framesDropped == 0 && report.driverDrops == 0, "every frame must reach vision")
-        #expect(fileStats.blinkCount > 0, "the clip has blinks, so the comparison means something")
-        #expect(report.stats.blinkCount == fileStats.blinkCount)
-        #expect(liveRecords.map(\.blink) == fileRecords.map(\.blink))
-        #expect(liveRecords.map(\.frame) == fileRecords.map(\.frame))
-        expectReleased(device)
     }
 }

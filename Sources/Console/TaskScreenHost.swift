@@ -1,4 +1,3 @@
-import ArgumentParser
 import Capture
 import Dashboard
 import Dispatch
@@ -7,31 +6,12 @@ import GazeCore
 import Glibc
 import Synchronization
 
-/// How `challenge` and `calibrate` show themselves: the full-screen grid on a terminal, else the line
-/// display (`--headless`, or when stdin or stdout is not a terminal).
-struct TaskScreenOptions: ParsableArguments {
-    @Flag(name: .long, help: "Show one status line on stderr instead of the full-screen grid (also when stdin or stdout is not a terminal).")
-    var headless = false
-
-    @Flag(name: .long, help: "Draw the grid with ASCII characters only (for terminals without UTF-8).")
-    var ascii = false
-
-    @Flag(name: .customLong("no-color"), help: "Draw the grid without colour (also when NO_COLOR is set).")
-    var noColor = false
-
-    var fullScreen: Bool { !headless && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
-    var color: Bool { !noColor && !TerminalCheck.noColorRequested }
-}
-
 /// The full-screen display of a challenge or calibration: the task runs on a thread of its own (its
 /// runner's thread becomes the capture thread) and hands each view to `show`; the main thread draws the
 /// newest one through curses (`GazeTaskLoop`) until the task is done and its result has been shown, then
 /// closes the screen before anything is printed. q or Esc raise `stopRequested`, which the task's stop
 /// reason reads.
-// @unchecked Sendable: `view` and the flags are behind a Mutex or atomic, the semaphores are thread-safe;
-// `result` is written once by the task's thread before `done` is signalled and read by the main thread
-// after waiting on it.
-final class TaskScreenHost: @unchecked Sendable {
+public final class TaskScreenHost: Sendable {
     private let view: Mutex<GazeTaskView>
     private let userStop = Atomic(false)
     private let finished = Atomic(false)
@@ -39,24 +19,26 @@ final class TaskScreenHost: @unchecked Sendable {
     /// Signalled at the first view and when the task ends, whichever comes first wakes the main thread.
     private let shownOrFinished = DispatchSemaphore(value: 0)
 
-    init(initial: GazeTaskView) {
+    public init(initial: GazeTaskView) {
         view = Mutex(initial)
     }
 
     /// The task's newest view (any thread).
-    func show(_ v: GazeTaskView) {
+    public func show(_ v: GazeTaskView) {
         view.withLock { $0 = v }
         if !shown.exchange(true, ordering: .acquiringAndReleasing) { shownOrFinished.signal() }
     }
 
     /// The person pressed q or Esc.
-    var stopRequested: Bool { userStop.load(ordering: .relaxed) }
+    public var stopRequested: Bool { userStop.load(ordering: .relaxed) }
 
     /// Runs `work` (the task, to its end) on its own thread while the screen shows its views; returns what
-    /// `work` returned once the screen is closed. Check the terminal first (`TerminalCheck.requireScreen`).
-    func run<T>(options: TaskScreenOptions, config: DashboardConfig, interrupt: InterruptFlag,
-                work: @escaping () -> T) throws(CommandFailure) -> T {
-        // The terminal was checked before anything started (TerminalCheck.requireScreen, exit 13).
+    /// `work` returned once the screen is closed. Check the terminal first: a screen curses cannot open is
+    /// thrown after `work` has been told to stop (`stopRequested`) and has returned.
+    ///
+    /// - Parameter shouldStop: read while the screen is drawn (Ctrl-C); the task reads its own.
+    public func run<T>(ascii: Bool, color: Bool, config: DashboardConfig, shouldStop: () -> Bool,
+                       work: @escaping () -> T) throws(ScreenError) -> T {
         // Before any thread starts, so they all inherit it: a parent may have left SIGWINCH blocked.
         TerminalSignals.unblock()
         let box = ResultBox<T>(work)
@@ -76,14 +58,14 @@ final class TaskScreenHost: @unchecked Sendable {
             return box.value!
         }
         let screen: CursesScreen
-        do { screen = try CursesScreen(ascii: options.ascii, color: options.color) } catch {
+        do { screen = try CursesScreen(ascii: ascii, color: color) } catch {
             userStop.store(true, ordering: .relaxed)
             box.done.wait()
-            throw CommandFailure(.terminal, error.description)
+            throw error
         }
         let loop = GazeTaskLoop(screen: screen, config: config, latest: { [self] in view.withLock { $0 } },
                                 done: { [self] in finished.load(ordering: .acquiring) }, clock: MonotonicClock.nowSeconds)
-        _ = loop.run(stop: { userStop.store(true, ordering: .relaxed) }, shouldStop: { interrupt.raised })
+        _ = loop.run(stop: { userStop.store(true, ordering: .relaxed) }, shouldStop: shouldStop)
         screen.close()
         box.done.wait()
         return box.value!

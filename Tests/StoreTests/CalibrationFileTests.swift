@@ -1,18 +1,18 @@
 import Capture
 import Foundation
 import GazeCore
+import Store
 import Testing
-@testable import gazetop
 
-/// The calibration file and the challenge's state file.
-@Suite struct StateFilesTests {
+/// The calibration file and the camera it belongs to.
+@Suite struct CalibrationFileTests {
     static let fit = CalibrationFit.Result(calibration: GazeCalibration(right: [1.5, -40, 2, -1, 0.1], up: [-3, 4, -110, 0.2, 0.9]),
                                            rmsErrorDeg: 2.25, frames: 240)
     static let camera = CameraIdentity(DeviceInfo(path: "/dev/video0", card: "HD Webcam", driver: "uvcvideo",
                                                   bus: "usb-0000:00:14.0-1", isCapture: true, formats: []))
 
     @Test func aCalibrationSurvivesTheFile() throws {
-        let folder = try ErrorPathTests.scratch()
+        let folder = try Scratch.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("deeper/calibration.json").path
         try CalibrationFile(Self.fit, camera: Self.camera).save(path)
@@ -27,12 +27,12 @@ import Testing
     }
 
     @Test("A bad calibration file is one clear line", arguments: [
-        ("{\"right\": [1, 2, 3]}", "malformed"),
+        ("{\"right\": [1, 2, 3]}", "not a gazetop calibration file"),
         ("{\"version\": 1, \"created\": \"x\", \"right\": [1,2,3], \"up\": [1,2,3,4,5], \"rms_error_deg\": 1, \"frames\": 3}", "5 finite coefficients"),
-        ("not json", "malformed"),
+        ("not json", "not a gazetop calibration file"),
     ])
     func badFile(text: String, says: String) throws {
-        let folder = try ErrorPathTests.scratch()
+        let folder = try Scratch.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("c.json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -40,9 +40,33 @@ import Testing
             _ = try CalibrationFile.load(path)
             Issue.record("loaded \(text)")
         } catch {
+            #expect(error.kind == .malformed)
             #expect(error.description.contains(says) && !error.description.contains("\n"), "\(error.description)")
         }
-        #expect(throws: CommandFailure.self) { try CalibrationFile.load(path + ".missing") }
+        do {
+            _ = try CalibrationFile.load(path + ".missing")
+            Issue.record("loaded a missing file")
+        } catch {
+            #expect(error.kind == .unreadable)
+        }
+    }
+
+    @Test func aFileThatCannotBeWrittenIsSaidBeforeAndWhenWriting() throws {
+        let folder = try Scratch.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A folder where the file should be: neither the probe nor the rename can put a file there.
+        let path = folder.appendingPathComponent("taken").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(throws: StateFileError(.unwritable, "cannot write \(path): it is a folder")) {
+            try AtomicFile.requireWritable(path, createFolder: false)
+        }
+        #expect(throws: StateFileError.self) { try CalibrationFile(Self.fit, camera: nil).save(path) }
+        // A folder the user named is not made for them.
+        let missing = folder.appendingPathComponent("no/such/c.json").path
+        #expect(throws: StateFileError.self) { try AtomicFile.requireWritable(missing, createFolder: false) }
+        try AtomicFile.requireWritable(missing, createFolder: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("no/such").path).isEmpty,
+                "the probe is removed")
     }
 
     @Test func aCameraIsKnownByWhatItSaysNotWhereItIsPlugged() {
@@ -52,22 +76,5 @@ import Testing
         var other = Self.camera
         other.bus = "usb-0000:00:14.0-2"
         #expect(!other.matches(Self.camera))
-    }
-
-    @Test func theLedgerPersistsBetweenRuns() throws {
-        let folder = try ErrorPathTests.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = LedgerStore(path: folder.appendingPathComponent("state/challenge.json").path)
-        try store.update { $0.issue("s1", now: 100, ttlSeconds: 60) }
-        let expires = try store.update { (ledger) throws(CommandFailure) -> Double in
-            do throws(ChallengeLedger.Refusal) { return try ledger.redeem("s1", now: 110) } catch {
-                throw CommandFailure(.input, error.description)
-            }
-        }
-        #expect(expires == 160)
-        #expect(throws: ChallengeLedger.Refusal.used("s1")) {
-            var ledger = try store.update { $0 }
-            _ = try ledger.redeem("s1", now: 120)
-        }
     }
 }

@@ -8,22 +8,22 @@ import Monitor
 /// changes, for logs and kiosk scripts. The full-screen grid is the dashboard's.
 // @unchecked Sendable: `show` runs on the vision queue while a session streams, `end` after it has
 // drained that queue; the fields are never touched from two threads at once.
-final class TaskDisplay: @unchecked Sendable {
-    let terminal: Bool
+public final class TaskDisplay: @unchecked Sendable {
+    public let terminal: Bool
     private var shown = ""
     private var step = ""
     private var stepWithoutProblem = ""
     private var lastLineMs = -1e9
 
     /// Whether the terminal line carries the raw values too (calibration).
-    let raw: Bool
+    public let raw: Bool
 
-    init(terminal: Bool = isatty(STDERR_FILENO) == 1, raw: Bool = false) {
+    public init(terminal: Bool = isatty(STDERR_FILENO) == 1, raw: Bool = false) {
         self.terminal = terminal
         self.raw = raw
     }
 
-    func show(_ view: GazeTaskView) {
+    public func show(_ view: GazeTaskView) {
         if view.phase == .finished { return end(view.instruction) }
         if terminal {
             var line = view.statusLine
@@ -50,7 +50,7 @@ final class TaskDisplay: @unchecked Sendable {
     }
 
     /// The final line (pass, fail, try again), once.
-    func end(_ headline: String) {
+    public func end(_ headline: String) {
         guard step != "\u{0}end" else { return }
         step = "\u{0}end"
         StandardError.write((terminal ? "\r\u{1B}[K" : "") + headline + "\n")

@@ -1,10 +1,16 @@
 import Capture
 import Dashboard
-import Evaluation
 import GazeCore
 import Glibc
 import Monitor
 import Vision
+
+/// Why `runUIBenchmark` could not measure: a clip it cannot read, or a benchmark terminal curses cannot
+/// start.
+public enum UIBenchmarkFailure: Error, Sendable {
+    case input(String)
+    case terminal(String)
+}
 
 /// `gazetop bench --ui`: the cost of one full redraw of the dashboard at 120x40, measured as the UI
 /// thread pays it: `DashboardView.render` (snapshot to cells) and pushing every cell through curses to a
@@ -12,16 +18,16 @@ import Vision
 ///
 /// The snapshots are real: a clip goes through the pipeline and the dashboard's feed, as in a live
 /// session, and one snapshot is kept per frame, the camera preview on for every other one.
-func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int) throws(CommandFailure) -> String {
+public func runUIBenchmark(clip: String, model: FaceModel, config: GazeConfig, redraws: Int) throws(UIBenchmarkFailure) -> String {
     let source: VideoFileSource
-    do { source = try VideoFileSource(path: clip) } catch { throw CommandFailure(.input, "\(error)") }
+    do { source = try VideoFileSource(path: clip) } catch { throw .input("\(error)") }
     let pipeline = FramePipeline(model: model, config: config, includeRaw: true)
     let feed = DashboardFeed(config: config, device: "sim:" + clip)
     feed.attach(pipeline)
     var snapshots: [Snapshot] = []
     while true {
         let frame: Frame?
-        do { frame = try source.nextFrame() } catch { throw CommandFailure(.input, "\(error)") }
+        do { frame = try source.nextFrame() } catch { throw .input("\(error)") }
         guard let frame else { break }
         if frame.sequence % 2 == 0 { feed.request(.preview(frame.sequence % 4 == 0)) }
         let result = pipeline.process(frame)
@@ -30,12 +36,12 @@ func runUIBench(clip: String, model: FaceModel, config: GazeConfig, redraws: Int
         s.showPreview = s.preview != nil
         snapshots.append(s)
     }
-    guard !snapshots.isEmpty else { throw CommandFailure(.input, "\(clip): no frames") }
+    guard !snapshots.isEmpty else { throw .input("\(clip): no frames") }
 
     let width = 120, height = 40, term = "xterm-256color"
     let screen: CursesScreen
     do { screen = try CursesScreen(benchmarkTerm: term, width: width, height: height, outputPath: "/dev/null") } catch {
-        throw CommandFailure(.terminal, error.description)
+        throw .terminal(error.description)
     }
     defer { screen.close() }
     var renderMs: [Double] = [], pushMs: [Double] = [], totalMs: [Double] = []
