@@ -123,6 +123,17 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
 /// One server for the tests that need no special settings: starting one per test (two models to load)
 /// would cost more than the tests themselves.
 enum SharedServer {
-    private static let started = Result { try TestServer() }
+    private static let started: Result<TestServer, Error> = {
+        let result = Result { try TestServer() }
+        // A static is never deinitialised: stop the server when the test process exits, or every test run
+        // would leave a `gazetop serve` running.
+        if case .success = result { atexit { SharedServer.stop() } }
+        return result
+    }()
+
     static func get() throws -> TestServer { try started.get() }
+
+    private static func stop() {
+        if case .success(let server) = started, server.process.isRunning { _ = server.terminate() }
+    }
 }
