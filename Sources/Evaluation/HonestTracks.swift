@@ -62,6 +62,14 @@ public struct HonestPersonModel: Sendable, Equatable {
     /// head makes a minority, up to 0.44 across and 0.3 down.
     public var headShareRight = 0.0...0.44
     public var headShareUp = 0.0...0.3
+    /// How far the upper lid moves with the eye's vertical turn, as a share of the iris's move, drawn per
+    /// person: the lid's margin keeps nearly its height above the pupil over 30-40 degrees of downgaze (it
+    /// falls by about 1 mm of its 3-4, see `EyelidConfig`), so near 1. dlib's upper-lid points on three
+    /// real people looking down moved by 1.9-3.9 times MediaPipe's iris centre (`scripts/lid-follow-study.py`);
+    /// the range is kept well below that on purpose: lazier lids are the harder case for the lid check.
+    public var upperLidFollow = 0.75...1.2
+    /// The lower lid moves much less (0.15-0.31 of MediaPipe's iris on the same people).
+    public var lowerLidFollow = 0.1...0.5
 
     public init() {}
 }
@@ -100,6 +108,9 @@ public struct HonestTracks: Sendable {
         var eyeRadiusUp: Double
         var headShareRight: Double
         var headShareUp: Double
+        /// The lids' moves as shares of the iris's vertical move (`HonestPersonModel.upperLidFollow`).
+        var upperLidFollow: Double
+        var lowerLidFollow: Double
         /// Where the shifted variant looks instead: one cell away from each target of the sequence.
         public var shift: GazeAngles
     }
@@ -113,10 +124,16 @@ public struct HonestTracks: Sendable {
         let anatomy = Foundation.exp(model.eyeGainLogSpread * max(-2.5, min(2.5, rng.normal())))
         let gainRight = model.wideEyeGainFactor.map { rng.uniform($0) } ?? anatomy
         let gainUp = model.wideEyeGainFactor.map { rng.uniform($0) } ?? anatomy
-        return Person(firstClip: clip, firstFrame: Int.random(in: 0..<traces[clip].frames.count, using: &rng),
+        let firstFrame = Int.random(in: 0..<traces[clip].frames.count, using: &rng)
+        let headShareRight = rng.uniform(model.headShareRight), headShareUp = rng.uniform(model.headShareUp)
+        // The lids are drawn from a generator of their own, seeded by this person's earlier draws, so that
+        // adding them left every other draw (and so the figures before them) as it was.
+        var lids = SeededRandom(seed: headShareRight.bitPattern ^ (headShareUp.bitPattern &* 31))
+        return Person(firstClip: clip, firstFrame: firstFrame,
                       eyeRadiusRight: config.gaze.eye.pupilRadius / gainRight,
                       eyeRadiusUp: config.gaze.eye.pupilRadius / gainUp,
-                      headShareRight: rng.uniform(model.headShareRight), headShareUp: rng.uniform(model.headShareUp),
+                      headShareRight: headShareRight, headShareUp: headShareUp,
+                      upperLidFollow: lids.uniform(model.upperLidFollow), lowerLidFollow: lids.uniform(model.lowerLidFollow),
                       shift: shifts[Int.random(in: 0..<shifts.count, using: &rng)])
     }
 
@@ -154,6 +171,9 @@ public struct HonestTracks: Sendable {
                 var gaze = eyes.gaze(at: t)
                 if shifted && inSequence { gaze = GazeAngles(rightDeg: gaze.rightDeg + person.shift.rightDeg, upDeg: gaze.upDeg + person.shift.upDeg) }
                 f.features = look(gaze, person: person, neutral: neutral, noise: features, clipNeutral: own)
+                if let landmarks = real.landmarks {
+                    f.landmarks = lowering(landmarks, by: irisDrop(gaze, person: person), person: person)
+                }
             }
             let view = task.update(f)
             onFrame(view, eyes.gaze(at: t))
@@ -196,6 +216,32 @@ public struct HonestTracks: Sendable {
             headPose: HeadPose(yaw: yaw + noise.headPose.yaw - clipNeutral.headPose.yaw,
                                pitch: neutral.headPose.pitch + headUp + noise.headPose.pitch - clipNeutral.headPose.pitch,
                                roll: neutral.headPose.roll + noise.headPose.roll - clipNeutral.headPose.roll))
+    }
+
+    /// How far the irises move down in the head (eye widths, + down) for looking in direction `g`: the eye's
+    /// own vertical turn, the gaze less the head's share of it. The lids follow this, not the head's turn.
+    func irisDrop(_ g: GazeAngles, person: Person) -> Double {
+        let eyeUpDeg = g.upDeg * (1 - person.headShareUp)
+        return -person.eyeRadiusUp * sin(eyeUpDeg * .pi / 180)
+    }
+
+    /// The real frame's landmarks with each eye's upper lid (points 1 and 2) moved down by the person's
+    /// share of `drop` and the lower lid (points 4 and 5) by theirs, across each eye's corner line, in
+    /// that eye's widths.
+    func lowering(_ landmarks: Landmarks, by drop: Double, person: Person) -> Landmarks {
+        var out = landmarks
+        for range in [Landmarks.leftEyeRange, Landmarks.rightEyeRange] {
+            let a = out.points[range.lowerBound], b = out.points[range.lowerBound + 3]
+            let w = a.distance(to: b)
+            guard w > 1e-6 else { continue }
+            // Down across the corner line: the line's direction turned a quarter clockwise on screen.
+            let down = Point(x: -(b.y - a.y) / w, y: (b.x - a.x) / w)
+            for (k, follow) in [(1, person.upperLidFollow), (2, person.upperLidFollow),
+                                (4, person.lowerLidFollow), (5, person.lowerLidFollow)] {
+                out.points[range.lowerBound + k] = out.points[range.lowerBound + k] + down * (follow * drop * w)
+            }
+        }
+        return out
     }
 
     /// Where the person's eyes go for a target: near a mark, anywhere in the middle of a lit cell.

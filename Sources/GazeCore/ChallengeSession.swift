@@ -175,6 +175,7 @@ public struct ChallengeSession: Sendable {
     /// The short calibration's cells and timing (used only without a saved calibration).
     public let plan: CalibrationPlan
     private var eyeWork: EyeWorkTally
+    private var eyelids: EyelidTally
     private var eyeTarget: Int?
     private var readyAtMs: Double?
     private var firstMs: Double?
@@ -190,6 +191,7 @@ public struct ChallengeSession: Sendable {
         self.config = config
         self.plan = plan ?? .fixed(config.challenge)
         eyeWork = EyeWorkTally(config: config.liveness.eyeWork, eye: config.gaze.eye)
+        eyelids = EyelidTally(config: config.liveness.eyelid, eye: config.gaze.eye)
         self.sequence = sequence
         grid = ScreenGrid(config: config.screen)
         saved = calibration
@@ -287,6 +289,7 @@ public struct ChallengeSession: Sendable {
             readyAtMs = f.timeMs
             let look = ready.cameraLook.map(\.features)
             eyeWork.setNeutral(look)
+            eyelids.setNeutral(ready.cameraLook.map { ($0.features, $0.landmarks) })
             if let saved {
                 if config.challenge.recentreSavedCalibration, let neutral = GazeFeatures.median(look) {
                     calibration = saved.recentred(neutral, at: grid.direction(of: .camera))
@@ -341,14 +344,18 @@ public struct ChallengeSession: Sendable {
         }
     }
 
-    /// Notes a frame's eye-in-head offset for target `target` (calibration points first, then the cells),
-    /// when it `counts` (settled, or after the reaction time) and the eyes are open.
+    /// Notes a frame's eye-in-head offset and upper lid for target `target` (calibration points first, then
+    /// the cells), when it `counts` (settled, or after the reaction time) and the eyes are open.
     private mutating func noteEyes(_ f: ChallengeFrame, target: Int, direction: GazeAngles, counts: Bool) {
         if eyeTarget != target {
             eyeTarget = target
             eyeWork.begin(direction: direction)
+            eyelids.begin(direction: direction)
         }
-        if counts, f.eyesOpen, let features = f.features { eyeWork.add(features) }
+        if counts, f.eyesOpen, let features = f.features {
+            eyeWork.add(features)
+            eyelids.add(features, landmarks: f.landmarks)
+        }
     }
 
     /// The calibrated, smoothed gaze of a frame; nil without features. Closed eyes hold the last estimate
@@ -381,6 +388,10 @@ public struct ChallengeSession: Sendable {
                 checks.append(CheckResult(check: .eyeInHead, passed: eyeWork.passed, value: eyeWork.smallestShare,
                                           limit: config.liveness.eyeWork.minEyeShare))
             }
+            if eyelids.judged {
+                checks.append(CheckResult(check: .lidFollowsGaze, passed: eyelids.passed, value: eyelids.lidShare ?? 0,
+                                          limit: config.liveness.eyelid.minLidShare))
+            }
             if calibration != nil { checks += scorer.results }
         }
         checks.sort { Self.priority($0.check) < Self.priority($1.check) }
@@ -396,7 +407,7 @@ public struct ChallengeSession: Sendable {
 
     /// The order the person hears about failures in: what they can fix first.
     static func priority(_ c: ChallengeCheck) -> Int {
-        let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .eyeInHead, .gazeAccuracy,
+        let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .eyeInHead, .lidFollowsGaze, .gazeAccuracy,
                                        .cellAccuracy, .gazeDirection, .blink, .blinkProfile, .naturalMotion, .planarMotion,
                                        .frameTiming, .repeatedFrames]
         return order.firstIndex(of: c) ?? order.count

@@ -262,6 +262,8 @@ public struct LivenessConfig: Sendable, Equatable {
     public var blinkProfile = BlinkProfileConfig()
     /// Eyes that do not turn in the head: see `EyeWorkConfig`.
     public var eyeWork = EyeWorkConfig()
+    /// Lids that stay put while the irises move: see `EyelidConfig`.
+    public var eyelid = EyelidConfig()
 
     public init() {}
 }
@@ -293,6 +295,36 @@ public struct EyeWorkConfig: Sendable, Equatable {
     /// this share of the target's angle: half the eyes' smallest share (about 0.5) read through a gain up
     /// to 1.4 times the generic one is 0.36; this leaves room for the pupil's noise.
     public var minEyeShare = 0.2
+
+    public init() {}
+}
+
+/// The lid check (`EyelidTally`): the upper lid must follow the iris up and down.
+///
+/// Anatomy: the upper lid's elevator (levator palpebrae) is driven with the eye's elevator (superior
+/// rectus), so the lid follows vertical gaze. The lid margin's height above the pupil (MRD1) barely changes
+/// over 30-40 degrees of downgaze (about 1 mm), so the lid comes down about as far as the pupil does; the
+/// palpebral aperture closes from about 9.7 mm looking ahead to 6.4 mm at 40 degrees down (Read et al. 2006,
+/// Optom Vis Sci 83:715), and the fissure's height falls linearly with downgaze. In eye widths the iris
+/// moves about 0.36 * sin(angle) (`EyeModel.pupilRadius`), so a lid that follows moves by a share near 1
+/// of that; the lower lid moves much less. dlib's upper-lid points do follow, and by more: on the three
+/// people of the shared `videos/video01.mp4` and `video02.mp4` looking down at a paper and ahead again
+/// (stretches picked by eye, `scripts/lid-follow-study.py`), they came down by 0.26-0.36 eye widths while
+/// MediaPipe's iris centre came down by only 0.07-0.15 in the usable stretches (1.9-3.9 times the iris;
+/// a lowering lid hides the iris's top, which pulls any iris centre toward the visible slit), the lower
+/// lid by 0.01-0.04.
+public struct EyelidConfig: Sendable, Equatable {
+    /// Judged only when the targets' root-mean-square vertical angle from the camera is at least this: with
+    /// less, the lid's move is within the landmarks' noise.
+    public var minVerticalRMSDeg = 5.0
+    /// The lid's move over the iris's (least-squares slope over the targets) must reach this: a live lid
+    /// follows with a share near 1 or more (1.9-3.9 measured; 0.75-1.2 assumed for the simulated honest
+    /// people, see `HonestPersonModel`), a lid fixed in a picture with 0 plus noise.
+    public var minLidShare = 0.4
+    /// The irises' vertical move must reach this share of what the generic eye turning alone would make for
+    /// the targets: the eyes do at least 70% of a vertical gaze shift (`EyeWorkConfig`), so this leaves room
+    /// for a smaller eye; below it there is nothing for the lid to follow and the check fails.
+    public var minIrisMoveShare = 0.25
 
     public init() {}
 }

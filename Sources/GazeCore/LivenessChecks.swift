@@ -8,6 +8,7 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
     case blink = "blink"
     case blinkProfile = "blink_profile"
     case eyeInHead = "eye_in_head"
+    case lidFollowsGaze = "lid_follows_gaze"
     case frameTiming = "frame_timing"
     case repeatedFrames = "repeated_frames"
     case calibration = "calibration"
@@ -22,7 +23,7 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
         case .facePresent: "keep your face in view"
         case .singleFace: ReadyProblem.severalFaces.advice
         case .blink, .blinkProfile: "blink naturally while you follow the cells"
-        case .calibration, .eyeInHead, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
+        case .calibration, .eyeInHead, .lidFollowsGaze, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
         case .virtualCamera, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames: "please try again"
         }
     }

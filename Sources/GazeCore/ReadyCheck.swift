@@ -44,8 +44,9 @@ struct ReadyPhase: Sendable {
     private(set) var readySinceMs: Double?
     /// The problem of the newest frame (nil when it was fine).
     private(set) var problem: ReadyProblem? = .noFace
-    /// Open-eye features of the current good run, the newest last, trimmed to the camera-look window.
-    private(set) var cameraLook: [(timeMs: Double, features: GazeFeatures)] = []
+    /// Open-eye features (and landmarks, for the lid check) of the current good run, the newest last,
+    /// trimmed to the camera-look window.
+    private(set) var cameraLook: [(timeMs: Double, features: GazeFeatures, landmarks: Landmarks?)] = []
 
     init(challenge: ChallengeConfig, liveness: LivenessConfig, minCameraLookFrames: Int) {
         self.challenge = challenge
@@ -68,7 +69,7 @@ struct ReadyPhase: Sendable {
             cameraLook.removeAll()
         } else {
             if readySinceMs == nil { readySinceMs = f.timeMs }
-            if f.eyesOpen, let features = f.features { cameraLook.append((f.timeMs, features)) }
+            if f.eyesOpen, let features = f.features { cameraLook.append((f.timeMs, features, f.landmarks)) }
             let windowMs = challenge.cameraLookSeconds * 1000
             while let first = cameraLook.first, first.timeMs < f.timeMs - windowMs { cameraLook.removeFirst() }
             // Held long enough, and enough of a look at the camera (blinks may have hidden the eyes) to

@@ -185,6 +185,13 @@ extension Evaluate {
                         + "1st percentile \(f2(shares[shares.count / 100])), median \(f2(shares[shares.count / 2])) "
                         + "(limit \(f2(config.liveness.eyeWork.minEyeShare)))")
                 }
+                let lids = v.trials.compactMap { $0.honest.checks.first { $0.check == .lidFollowsGaze } }
+                let lidShares = lids.map(\.value).sorted()
+                if !lidShares.isEmpty {
+                    lines.append("  \(v.calibration.rawValue): honest lid_follows_gaze lid share per trial: min \(f2(lidShares[0])), "
+                        + "1st percentile \(f2(lidShares[lidShares.count / 100])), median \(f2(lidShares[lidShares.count / 2])), "
+                        + "\(lids.count { !$0.passed }) of \(lids.count) failed (limit \(f2(config.liveness.eyelid.minLidShare)))")
+                }
             }
             let planar = config.liveness.planar
             let changes = liveness.map(\.planar.largestShapeChange).sorted()
@@ -270,8 +277,11 @@ extension Evaluate {
             "\(c.cell): \(c.framesOnTarget)/\(c.frames)" + (c.meanGaze.map { " at \(f1($0.rightDeg)),\(f1($0.upDeg))" } ?? "")
         }.joined(separator: "; ")
         let failed = o.checks.filter { !$0.passed }.map { "\($0.check.rawValue) \(f3($0.value)) (limit \(f3($0.limit)))" }
+        // The eyes' checks' values whether they passed or not: how near an attack came.
+        let eyes = o.checks.filter { [.eyeInHead, .lidFollowsGaze].contains($0.check) }.map { "\($0.check.rawValue) \(f2($0.value))" }
         return "\(source) \(sequence.map(String.init).joined(separator: ",")): \(o.result.rawValue)\(o.stop.map { " (\($0.name))" } ?? ""), "
-            + "calibration \(calibration); cells \(cells.isEmpty ? "-" : cells); failed \(failed.isEmpty ? "none" : failed.joined(separator: ", "))"
+            + "calibration \(calibration); cells \(cells.isEmpty ? "-" : cells); eyes \(eyes.isEmpty ? "-" : eyes.joined(separator: ", "))"
+            + "; failed \(failed.isEmpty ? "none" : failed.joined(separator: ", "))"
     }
 
     private func counts(_ items: [String]) -> String {
