@@ -82,10 +82,10 @@ import Vision
                 print("  through sim: \(live.result) \(live.failedChecks.map(\.rawValue)) \(live.stop?.name ?? "")")
                 #expect(live.result != .pass, "\(kind) passed through sim: \(run.sequence)")
             }
-            // Caught by what a moved picture cannot do: turn the eyes in the head, or move as a 3D head. A
-            // recording whose eyes do move (a cut replay, irises moved digitally) may instead be caught by
-            // where it looks.
-            let structural: Set<ChallengeCheck> = [.eyeInHead, .planarMotion, .blinkProfile]
+            // Caught by what a moved picture cannot do: turn the eyes in the head, carry the lids with them,
+            // or move as a 3D head. A recording whose eyes do move (a cut replay, irises moved digitally) may
+            // instead be caught by where it looks.
+            let structural: Set<ChallengeCheck> = [.eyeInHead, .lidFollowsGaze, .planarMotion, .blinkProfile]
             let gaze: Set<ChallengeCheck> = [.calibration, .gazeAccuracy, .cellAccuracy]
             let catches = [.videoCut, .irisWarpMoved, .irisWarpStill].contains(kind) ? structural.union(gaze) : structural
             #expect(run.outcome.stop != nil || run.outcome.failedChecks.contains { catches.contains($0) })
