@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Capture", "Vision", "GazeCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
-        .testTarget(name: "gazetopTests", dependencies: ["gazetop"], exclude: ["Golden"]),
+        .testTarget(name: "gazetopTests", dependencies: ["gazetop", "Capture"], exclude: ["Golden"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Monitor", "Capture", "Vision", "GazeCore"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -24,6 +24,8 @@ public struct ChallengeRun {
     public var shouldStop: @Sendable () -> Bool
     /// When the command's session started (`MonotonicClock`): its processing time runs from here.
     public var startedMs: Double
+    /// Who must complete the challenge, and what describes the followed face for it (both or neither).
+    public var identity: (requirement: IdentityRequirement, describer: FollowedFaceDescriber)?
 
     public init(sequence: [Int], plan: CalibrationPlan?, config: GazeConfig, model: FaceModel,
                 context: ChallengeResultContext, expiresAt: Double, shouldStop: @escaping @Sendable () -> Bool,
@@ -50,22 +52,37 @@ public struct ChallengeRun {
     public func score(recording path: String, startSeconds: Double, calibration: CalibrationChoice) throws(RunFailure) -> Finished {
         let source: FrameSource
         do { source = try openFileSource(path: path) } catch { throw .input("\(error)") }
-        let task = ChallengeSession(sequence: sequence, calibration: calibration.calibration, config: config)
+        return try score(source, named: path, startSeconds: startSeconds, calibration: calibration)
+    }
+
+    /// Scores the frames of `source` (a recording, or frames a test put together) as a recording named `name`.
+    public func score(_ source: FrameSource, named name: String, startSeconds: Double,
+                      calibration: CalibrationChoice) throws(RunFailure) -> Finished {
+        let task = ChallengeSession(sequence: sequence, calibration: calibration.calibration, config: config,
+                                    identity: identity?.requirement)
         let display = TaskDisplay()
         let outcome: ChallengeOutcome
         do {
             outcome = try GazeTaskRunner.file(task, source: source, startMs: startSeconds * 1000,
-                                              pipeline: FramePipeline(model: model, config: config), onView: display.show,
+                                              pipeline: FramePipeline(model: model, config: config),
+                                              describer: identity?.describer, onView: display.show,
                                               shouldStop: shouldStop).outcome!
         } catch {
             throw .input("\(error)")
         }
         var context = self.context
-        context.input = path
+        context.input = name
         context.inputStartSeconds = startSeconds
         context.calibrationFile = calibration.file
+        noteIdentity(&context)
         context.processingSeconds = (MonotonicClock.nowMs() - startedMs) / 1000
         return Finished(outcome: outcome, context: context, cameraFailure: nil)
+    }
+
+    private func noteIdentity(_ context: inout ChallengeResultContext) {
+        guard let describer = identity?.describer else { return }
+        context.identity?.descriptors = describer.count
+        context.identity?.descriptorSeconds = describer.totalMs / 1000
     }
 
     /// Runs the challenge on `camera`. A virtual camera that `options` refuses is a failed challenge
@@ -73,8 +90,10 @@ public struct ChallengeRun {
     public func run(camera: V4L2Camera, options: LiveOptions, calibration: CalibrationChoice,
                     display: TaskDisplayMode) throws(RunFailure) -> Finished {
         let lineDisplay = TaskDisplay()
-        let task = ChallengeSession(sequence: sequence, calibration: calibration.calibration, plan: plan, config: config)
-        let attempt = try LiveTask.run(task, camera: camera, options: options, model: model, config: config, mode: display,
+        let task = ChallengeSession(sequence: sequence, calibration: calibration.calibration, plan: plan, config: config,
+                                    identity: identity?.requirement)
+        let attempt = try LiveTask.run(task, camera: camera, options: options, model: model, config: config,
+                                       describer: identity?.describer, mode: display,
                                        line: lineDisplay, shouldStop: shouldStop,
                                        expired: { [expiresAt] in Date().timeIntervalSince1970 >= expiresAt })
         var context = self.context
@@ -92,6 +111,7 @@ public struct ChallengeRun {
             StandardError.write("gazetop: \(path) is a virtual camera (\(driver)); the challenge refuses it unless --allow-virtual\n")
             lineDisplay.end(outcome.headline)
         }
+        noteIdentity(&context)
         context.device = camera.path
         context.deviceInfo = camera.info
         context.calibrationFile = calibration.file

@@ -22,17 +22,17 @@ enum LiveTask {
     ///   - shouldStop: Ctrl-C, SIGTERM (the task stops, `.stopped`).
     ///   - expired: the session's time is up (the task stops, `.expired`).
     static func run<Task: GazeTask>(_ task: Task, camera: V4L2Camera, options: LiveOptions, model: FaceModel,
-                                    config: GazeConfig, mode: TaskDisplayMode, line: TaskDisplay,
+                                    config: GazeConfig, describer: FollowedFaceDescriber? = nil, mode: TaskDisplayMode, line: TaskDisplay,
                                     shouldStop: @escaping @Sendable () -> Bool, expired: @escaping () -> Bool = { false })
         throws(RunFailure) -> Result<GazeTaskRunner.LiveRun<Task>, CameraError> {
         guard case .fullScreen(let ascii, let color) = mode else {
-            return live(task, camera: camera, options: options, model: model, config: config, onView: line.show,
+            return live(task, camera: camera, options: options, model: model, config: config, describer: describer, onView: line.show,
                         stopReason: { shouldStop() ? .stopped : expired() ? .expired : nil })
         }
         let host = TaskScreenHost(initial: task.view)
         do {
             return try host.run(ascii: ascii, color: color, config: config.dashboard, shouldStop: shouldStop) {
-                live(task, camera: camera, options: options, model: model, config: config, onView: host.show,
+                live(task, camera: camera, options: options, model: model, config: config, describer: describer, onView: host.show,
                      stopReason: { shouldStop() || host.stopRequested ? .stopped : expired() ? .expired : nil })
             }
         } catch {
@@ -41,12 +41,13 @@ enum LiveTask {
     }
 
     private static func live<Task: GazeTask>(_ task: Task, camera: V4L2Camera, options: LiveOptions, model: FaceModel,
-                                             config: GazeConfig, onView: @escaping (GazeTaskView) -> Void,
+                                             config: GazeConfig, describer: FollowedFaceDescriber?,
+                                             onView: @escaping (GazeTaskView) -> Void,
                                              stopReason: @escaping () -> ChallengeStop?)
         -> Result<GazeTaskRunner.LiveRun<Task>, CameraError> {
         Result { () throws(CameraError) in
             try GazeTaskRunner.live(task, camera: camera, options: options, model: model, config: config,
-                                    onView: onView, stopReason: stopReason)
+                                    describer: describer, onView: onView, stopReason: stopReason)
         }
     }
 }

@@ -178,6 +178,10 @@ public struct ChallengeSession: Sendable {
     private var eyelids: EyelidTally
     private var eyeTarget: Int?
     private var readyAtMs: Double?
+    /// The faces sampled for the identity checks (nil: no identity required, no samples wanted).
+    public private(set) var identity: IdentityTally?
+    /// The identity moment the last frame fell in, when it showed one face (see `identityMoment`).
+    private var pendingMoment: Int?
     private var firstMs: Double?
     private var lastMs: Double?
     public private(set) var outcome: ChallengeOutcome?
@@ -187,8 +191,12 @@ public struct ChallengeSession: Sendable {
     ///   - sequence: cells of `config.screen`'s grid, none twice in a row (see `ChallengeSequence`).
     ///   - calibration: a saved calibration; nil runs the short calibration.
     ///   - plan: the short calibration's cells and timing; nil: the fixed plan of `config` (recordings, tests).
-    public init(sequence: [Int], calibration: GazeCalibration?, plan: CalibrationPlan? = nil, config: GazeConfig = GazeConfig()) {
+    ///   - identity: who must complete it (`enrolled_person`) and that one face does (`same_person`); nil
+    ///     checks neither and wants no descriptors.
+    public init(sequence: [Int], calibration: GazeCalibration?, plan: CalibrationPlan? = nil, config: GazeConfig = GazeConfig(),
+                identity: IdentityRequirement? = nil) {
         self.config = config
+        self.identity = identity.map { IdentityTally(requirement: $0, config: config.matching) }
         self.plan = plan ?? .fixed(config.challenge)
         eyeWork = EyeWorkTally(config: config.liveness.eyeWork, eye: config.gaze.eye)
         eyelids = EyelidTally(config: config.liveness.eyelid, eye: config.gaze.eye)
@@ -234,14 +242,18 @@ public struct ChallengeSession: Sendable {
         guard outcome == nil else { return view }
         if firstMs == nil { firstMs = f.timeMs }
         lastMs = f.timeMs
+        pendingMoment = nil
         guard let readyAt = readyAtMs else {
             getReady(f)
+            if readyAtMs != nil { noteMoment(f, 0) }
             return view
         }
         liveness.add(f)
         let sinceReady = f.timeMs - readyAt
         if sinceReady < calibrationMs {
             calibrate(f, sinceReady: sinceReady)
+            let (point, startMs, _) = self.point(at: sinceReady)
+            if sinceReady - startMs >= config.challenge.shortCalibrationSettleSeconds * 1000 { noteMoment(f, 1 + point) }
             return view
         }
         if calibration == nil {
@@ -258,6 +270,7 @@ public struct ChallengeSession: Sendable {
         noteEyes(f, target: calibrationTargets.count + index, direction: grid.direction(of: .cell(sequence[index])),
                  counts: sinceSequence - Double(index) * areaMs >= config.challenge.reactionSeconds * 1000)
         scorer.add(index: index, sinceStartMs: sinceSequence - Double(index) * areaMs, gaze: f.eyesOpen ? gaze : nil)
+        noteMoment(f, identityMoment(index: index, sinceCellMs: sinceSequence - Double(index) * areaMs))
         let cell = sequence[index]
         view = GazeTaskView(phase: .sequence(index: index + 1, of: sequence.count), target: .cell(cell),
                             secondsLeft: (Double(index + 1) * areaMs - sinceSequence) / 1000,
@@ -272,6 +285,38 @@ public struct ChallengeSession: Sendable {
     public mutating func end(_ stop: ChallengeStop) -> ChallengeOutcome {
         if outcome == nil { finish(stop: stop) }
         return outcome!
+    }
+
+    // MARK: Identity
+
+    /// Whether the task wants a descriptor of the followed face in the frame it has just taken: when an
+    /// identity is required, at a moment not sampled yet, on a frame with one face.
+    public var wantsFaceDescriptor: Bool {
+        guard outcome == nil, let identity, let moment = pendingMoment else { return false }
+        return !identity.hasSample(at: moment)
+    }
+
+    /// The descriptor of the followed face in the frame last taken (asked for by `wantsFaceDescriptor`).
+    public mutating func addFaceDescriptor(_ descriptor: FaceDescriptor) {
+        guard wantsFaceDescriptor, let moment = pendingMoment, let timeMs = lastMs else { return }
+        identity?.add(IdentitySample(moment: moment, timeMs: timeMs, descriptor: descriptor))
+    }
+
+    /// The identity moment of a frame of the sequence: moment 0 is get ready's last frame, 1... the
+    /// calibration points once settled, then each cell after the reaction time, and one more in the last
+    /// `MatchConfig.lastSampleSeconds` of the last cell (a swap late in the challenge is seen too).
+    private func identityMoment(index: Int, sinceCellMs: Double) -> Int? {
+        let first = 1 + calibrationTargets.count
+        if index == sequence.count - 1, sinceCellMs >= areaMs - config.matching.lastSampleSeconds * 1000,
+           identity?.hasSample(at: first + index) ?? true {
+            return first + sequence.count
+        }
+        return sinceCellMs >= config.challenge.reactionSeconds * 1000 ? first + index : nil
+    }
+
+    private mutating func noteMoment(_ f: ChallengeFrame, _ moment: Int?) {
+        guard identity != nil, f.face, f.faces == 1 else { return }
+        pendingMoment = moment
     }
 
     // MARK: Phases
@@ -393,6 +438,7 @@ public struct ChallengeSession: Sendable {
                                           limit: config.liveness.eyelid.minLidShare))
             }
             if calibration != nil { checks += scorer.results }
+            if let identity { checks += identity.results }
         }
         checks.sort { Self.priority($0.check) < Self.priority($1.check) }
         let failed = checks.contains { !$0.passed }
@@ -405,11 +451,12 @@ public struct ChallengeSession: Sendable {
         view = GazeTaskView(phase: .finished, instruction: done.headline, result: result)
     }
 
-    /// The order the person hears about failures in: what they can fix first.
+    /// The order the person hears about failures in: what they can fix first; a swap of people hears
+    /// "please try again" before anything about the face.
     static func priority(_ c: ChallengeCheck) -> Int {
         let order: [ChallengeCheck] = [.virtualCamera, .facePresent, .singleFace, .calibration, .eyeInHead, .lidFollowsGaze, .gazeAccuracy,
                                        .cellAccuracy, .gazeDirection, .blink, .blinkProfile, .naturalMotion, .planarMotion,
-                                       .frameTiming, .repeatedFrames]
+                                       .frameTiming, .repeatedFrames, .samePerson, .enrolledPerson]
         return order.firstIndex(of: c) ?? order.count
     }
 }

@@ -404,6 +404,18 @@ public struct MatchConfig: Sendable, Equatable {
     /// The detector's cut for a face to match: the tracker's (dlib's own 0 loses the ZJU clip filmed from
     /// below, 27_000007M_UNN, in every sampled frame).
     public var minDetectionScore = TrackingConfig().detectionMinScore
+    /// The challenge's identity checks (`--enrolled`, `--match-photo`): descriptors of the followed face at
+    /// a few moments (get ready's end, each calibration point once settled, each cell after the reaction
+    /// time, and once more in the last this-many seconds), each about 20 ms, so a challenge of 3 cells and a
+    /// short calibration takes 8.
+    public var lastSampleSeconds = 0.5
+    /// `same_person` is judged on at least this many samples (fewer: failed, the face was hardly seen).
+    public var minIdentitySamples = 2
+    /// `same_person`: every two samples of one challenge at most this far apart. Single grey frames of one
+    /// face vary more than a clip's mean does, and less than two people differ: 4 samples of each ZJU clip
+    /// spread 0.080-0.317 (the most on clips filmed from below), person 1's clip swapped for person 2's
+    /// between cells 0.494 (`scripts/identity-study.py`, `EnrollCommandTests`).
+    public var samePersonMaxDistance = 0.34
 
     public init() {}
 }

@@ -130,6 +130,16 @@ public protocol GazeTask: Sendable {
     var view: GazeTaskView { get }
     /// Ends early (inconclusive) unless already finished.
     mutating func stop(_ reason: ChallengeStop)
+    /// Whether the task wants a descriptor of the followed face in the frame it has just taken (a
+    /// challenge with an identity check, at a few moments); the runner computes it then and hands it to
+    /// `addFaceDescriptor`.
+    var wantsFaceDescriptor: Bool { get }
+    mutating func addFaceDescriptor(_ descriptor: FaceDescriptor)
+}
+
+extension GazeTask {
+    public var wantsFaceDescriptor: Bool { false }
+    public mutating func addFaceDescriptor(_ descriptor: FaceDescriptor) {}
 }
 
 extension ChallengeSession: GazeTask {

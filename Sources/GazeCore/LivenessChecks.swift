@@ -15,6 +15,8 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
     case gazeAccuracy = "gaze_accuracy"
     case cellAccuracy = "cell_accuracy"
     case gazeDirection = "gaze_direction"
+    case enrolledPerson = "enrolled_person"
+    case samePerson = "same_person"
 
     /// What the person is told when this is the reason of a fail: something they can act on, and nothing
     /// that teaches an attacker which check caught them.
@@ -24,7 +26,10 @@ public enum ChallengeCheck: String, Sendable, Equatable, CaseIterable, Codable {
         case .singleFace: ReadyProblem.severalFaces.advice
         case .blink, .blinkProfile: "blink naturally while you follow the cells"
         case .calibration, .eyeInHead, .lidFollowsGaze, .gazeAccuracy, .cellAccuracy, .gazeDirection: "follow the highlighted cell with your eyes"
-        case .virtualCamera, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames: "please try again"
+        // Neither says that faces were compared: an honest person the match missed (dim light, a turned
+        // head) can act on the first; a swap of people learns nothing from the second.
+        case .enrolledPerson: "face the camera in good light and try again"
+        case .virtualCamera, .samePerson, .naturalMotion, .planarMotion, .frameTiming, .repeatedFrames: "please try again"
         }
     }
 }

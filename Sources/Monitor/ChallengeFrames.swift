@@ -46,16 +46,21 @@ public struct ChallengeFrameSampler: Sendable {
 public final class ChallengeProcessor: FrameProcessing {
     public let pipeline: FramePipeline
     private var sampler = ChallengeFrameSampler()
-    private let onFrame: (ChallengeFrame) -> Void
+    private let describer: FollowedFaceDescriber?
+    private let onFrame: (ChallengeFrame, () -> FaceDescriptor?) -> Void
 
-    public init(pipeline: FramePipeline, onFrame: @escaping (ChallengeFrame) -> Void) {
+    /// - Parameter onFrame: each frame, with what gives its followed face's descriptor (`describer`'s, nil
+    ///   without one) should the task want it.
+    public init(pipeline: FramePipeline, describer: FollowedFaceDescriber? = nil,
+                onFrame: @escaping (ChallengeFrame, () -> FaceDescriptor?) -> Void) {
         self.pipeline = pipeline
+        self.describer = describer
         self.onFrame = onFrame
     }
 
     public func process(_ frame: Frame) -> FrameResult {
         let result = pipeline.process(frame)
-        onFrame(sampler.sample(result))
+        onFrame(sampler.sample(result)) { [describer] in describer?.describe(result) }
         return result
     }
 

@@ -19,6 +19,21 @@ public struct ChallengeResultContext: Sendable {
     public var inputStartSeconds: Double?
     /// The saved calibration file used, if any.
     public var calibrationFile: String?
+    /// Whose face the challenge checked, when it did (`--enrolled`, `--match-photo`).
+    public var identity: IdentityContext?
+
+    /// The identity checks' inputs and cost: the enrolled name or the photo, and the descriptors computed.
+    public struct IdentityContext: Sendable, Equatable {
+        public var enrolled: String?
+        public var photo: String?
+        public var descriptors = 0
+        public var descriptorSeconds = 0.0
+
+        public init(enrolled: String?, photo: String?) {
+            self.enrolled = enrolled
+            self.photo = photo
+        }
+    }
 
     public init(sessionId: String, areaDurationSeconds: Double, threshold: Double, processingSeconds: Double,
                 startedAt: String) {
@@ -62,6 +77,12 @@ public enum ChallengeResultEncoding {
             out += ",\"virtual\":\(c.deviceInfo.map { String($0.isVirtual) } ?? "null"),\"format\":\(string(c.format?.description))}"
         }
         out += ",\"calibration\":" + calibration(o.calibration, file: c.calibrationFile)
+        if let id = c.identity {
+            out += ",\"identity\":{\"enrolled\":\(string(id.enrolled)),\"photo\":\(string(id.photo))"
+            out += ",\"descriptors\":\(id.descriptors),\"descriptor_time\":\(num(id.descriptorSeconds))}"
+        } else {
+            out += ",\"identity\":null"
+        }
         return out + "}"
     }
 

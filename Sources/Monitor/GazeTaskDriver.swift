@@ -50,11 +50,14 @@ public final class GazeTaskDriver<Task: GazeTask>: @unchecked Sendable {
 
     // MARK: Vision queue
 
-    /// The next frame.
-    public func take(_ frame: ChallengeFrame) {
+    /// The next frame; `describe` gives its followed face's descriptor, computed only when the task wants
+    /// one (`GazeTask.wantsFaceDescriptor`).
+    public func take(_ frame: ChallengeFrame, describe: () -> FaceDescriptor? = { nil }) {
         guard !task.isFinished else { return }
         if applyStop() { return }
-        publish(task.update(frame))
+        let view = task.update(frame)
+        if task.wantsFaceDescriptor, let descriptor = describe() { task.addFaceDescriptor(descriptor) }
+        publish(view)
     }
 
     /// Ends the task with the requested stop, if one was asked for; true when the task is finished.

@@ -20,14 +20,18 @@ public enum GazeTaskRunner {
     /// - Parameters:
     ///   - onView: called on the vision queue with the task's view after each frame.
     ///   - stopReason: polled on the capture thread about ten times a second.
+    ///   - describer: the followed face's descriptors, when the task wants them (its identity checks).
     public static func live<Task: GazeTask>(_ task: Task, camera: V4L2Camera, options: LiveOptions, model: FaceModel,
-                                            config: GazeConfig, onView: @escaping (GazeTaskView) -> Void,
+                                            config: GazeConfig, describer: FollowedFaceDescriber? = nil,
+                                            onView: @escaping (GazeTaskView) -> Void,
                                             stopReason: @escaping () -> ChallengeStop? = { nil })
         throws(CameraError) -> LiveRun<Task> {
         let driver = GazeTaskDriver(task, onView: onView)
         let handOver = ModelHandOver(model)
         let session = LiveSession(camera: camera, options: options) {
-            ChallengeProcessor(pipeline: FramePipeline(model: handOver.take(), config: config), onFrame: driver.take)
+            ChallengeProcessor(pipeline: FramePipeline(model: handOver.take(), config: config), describer: describer) {
+                driver.take($0, describe: $1)
+            }
         }
         let report = try session.run(onRecord: { _ in }, shouldStop: {
             if driver.isFinished { return true }
@@ -45,6 +49,7 @@ public enum GazeTaskRunner {
     /// state a live session would be in) but not to the task; the task ends at the recording's end if it
     /// has not finished by then.
     public static func file<Task: GazeTask>(_ task: Task, source: FrameSource, startMs: Double, pipeline: FramePipeline,
+                                            describer: FollowedFaceDescriber? = nil,
                                             onView: (GazeTaskView) -> Void = { _ in },
                                             shouldStop: () -> Bool = { false }) throws(CaptureError) -> Task {
         var task = task
@@ -55,8 +60,14 @@ public enum GazeTaskRunner {
                 task.stop(.stopped)
                 break
             }
-            let sample = sampler.sample(pipeline.process(frame))
-            if sample.timeMs >= startMs { onView(task.update(sample)) }
+            let result = pipeline.process(frame)
+            let sample = sampler.sample(result)
+            guard sample.timeMs >= startMs else { continue }
+            let view = task.update(sample)
+            if task.wantsFaceDescriptor, let describer, let descriptor = describer.describe(result) {
+                task.addFaceDescriptor(descriptor)
+            }
+            onView(view)
         }
         if !task.isFinished {
             task.stop(.streamEnded)

@@ -14,16 +14,10 @@ public struct LedgerStore: Sendable {
 
     /// Loads the ledger (empty when there is none yet), lets `change` update it, and saves it whole.
     public func update<T>(_ change: (inout ChallengeLedger) throws(StateFileError) -> T) throws(StateFileError) -> T {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw StateFileError(.unwritable, "cannot create \(folder): \(error.localizedDescription)")
-        }
-        let lock = open(path + ".lock", O_CREAT | O_RDWR, 0o600)
-        guard lock >= 0 else { throw StateFileError(.unwritable, "cannot lock \(path).lock: \(String(cString: strerror(errno)))") }
-        defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        try StateFileLock.withLock(on: path) { () throws(StateFileError) -> T in try locked(change) }
+    }
+
+    private func locked<T>(_ change: (inout ChallengeLedger) throws(StateFileError) -> T) throws(StateFileError) -> T {
         var ledger = ChallengeLedger()
         if let data = FileManager.default.contents(atPath: path) {
             guard let stored = try? JSONDecoder().decode(ChallengeLedger.self, from: data) else {

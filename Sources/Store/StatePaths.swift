@@ -2,7 +2,7 @@ import Foundation
 
 /// Where gazetop keeps what outlives a run, after the XDG base directory specification: the calibration
 /// in `$XDG_CONFIG_HOME/gazetop` (else `~/.config/gazetop`), the challenge's session ids and failure count
-/// in `$XDG_STATE_HOME/gazetop` (else `~/.local/state/gazetop`). A relative base is ignored, as the
+/// and the enrolled people in `$XDG_STATE_HOME/gazetop` (else `~/.local/state/gazetop`). A relative base is ignored, as the
 /// specification asks.
 public enum StatePaths {
     /// gazetop's folder under the base directory named by `variable`, else under `$HOME/fallback`.
@@ -14,4 +14,6 @@ public enum StatePaths {
 
     public static var calibrationFile: String { folder("XDG_CONFIG_HOME", fallback: ".config") + "/calibration.json" }
     public static var ledgerFile: String { folder("XDG_STATE_HOME", fallback: ".local/state") + "/challenge.json" }
+    /// The people `gazetop enroll` keeps, beside the ledger.
+    public static var enrolmentFile: String { folder("XDG_STATE_HOME", fallback: ".local/state") + "/enrolled.json" }
 }

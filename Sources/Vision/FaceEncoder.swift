@@ -35,6 +35,22 @@ public struct ColourPicture: Sendable {
                              width: width, height: height)
     }
 
+    /// A grey picture as the network takes it: the grey level in all three channels. A camera's frames
+    /// reach vision grey only, so the challenge's identity checks describe faces this way, and an
+    /// enrolment keeps its photos' grey descriptors beside their colour ones (`FaceReader.greyscale`).
+    public init(grey: [UInt8], width: Int, height: Int) {
+        var bgr = [UInt8](repeating: 0, count: grey.count * 3)
+        for (i, g) in grey.enumerated() {
+            bgr[3 * i] = g
+            bgr[3 * i + 1] = g
+            bgr[3 * i + 2] = g
+        }
+        self.init(bgr: bgr, gray: grey, width: width, height: height)
+    }
+
+    /// This picture without its colours.
+    public var greyed: ColourPicture { ColourPicture(grey: gray, width: width, height: height) }
+
     private static func copyRows(_ pixels: UnsafePointer<UInt8>, rowBytes: Int, stride: Int, rows: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: rowBytes * rows) { out, initialized in
             for row in 0..<rows { (out.baseAddress! + row * rowBytes).update(from: pixels + row * stride, count: rowBytes) }

@@ -47,6 +47,8 @@ public enum FaceInputError: Error, Equatable, CustomStringConvertible, Sendable 
 public final class FaceReader {
     public let encoder: FaceEncoder
     public let config: MatchConfig
+    /// Describes the pictures' grey instead of their colours (as the challenge sees a camera's faces).
+    public var greyscale = false
     private let detector: OpaquePointer
 
     public init(encoder: FaceEncoder, config: MatchConfig = MatchConfig()) throws(ModelError) {
@@ -94,7 +96,7 @@ public final class FaceReader {
     /// The descriptor of one face of a picture.
     public func describe(_ picture: ColourPicture, _ face: FoundFace) throws(FaceInputError) -> FaceDescriptor {
         do {
-            return try encoder.describe(picture, face: face.box).0
+            return try encoder.describe(greyscale ? picture.greyed : picture, face: face.box).0
         } catch {
             throw .model(error.description)
         }

@@ -32,6 +32,11 @@ struct Challenge: ParsableCommand {
             --max-failures N (3 unless given), N failed challenges in a row refuse further ones for --lockout seconds. Both \
             are kept in $XDG_STATE_HOME/gazetop/challenge.json (else ~/.local/state/gazetop).
 
+            With --enrolled NAME (gazetop enroll) or --match-photo PHOTO, the challenge also fails unless that \
+            person completes it (enrolled_person) and one face does so throughout (same_person): the followed \
+            face is described at a few moments (the end of get ready, each calibration point and cell, near \
+            the end) and compared.
+
             Offline, --input VIDEO --sequence 3,1,5 --start SECONDS scores a recording of a challenge with \
             the same rules (get ready starting at SECONDS), headless.
 
@@ -103,6 +108,20 @@ struct Challenge: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --input: where in the recording get ready starts.", valueName: "seconds"))
     var start = 0.0
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Fail unless the person enrolled under this name (gazetop enroll) completes the challenge, one face throughout.",
+        valueName: "name"))
+    var enrolled: String?
+
+    @Option(name: .customLong("match-photo"), help: ArgumentHelp(
+        "Fail unless the face of this photo completes the challenge, one face throughout.", valueName: "photo"))
+    var matchPhoto: String?
+
+    @Option(name: .customLong("match-models"), help: ArgumentHelp(
+        "With --enrolled or --match-photo: the folder holding the face-matching models (as for match).",
+        valueName: "dir"))
+    var matchModels: String?
+
     @OptionGroup var screenOptions: TaskScreenOptions
 
     @OptionGroup var modelOptions: ModelOptions
@@ -123,6 +142,10 @@ struct Challenge: ParsableCommand {
             throw ValidationError("--session wants the id --new-session printed")
         }
         if newSession && (session != nil || input != nil) { throw ValidationError("--new-session takes no --session or --input") }
+        if enrolled != nil && matchPhoto != nil { throw ValidationError("--enrolled and --match-photo exclude each other") }
+        if newSession && (enrolled != nil || matchPhoto != nil) {
+            throw ValidationError("--new-session takes no --enrolled or --match-photo")
+        }
         if input != nil {
             guard sequence != nil else { throw ValidationError("--input needs --sequence: the cells the recording shows") }
             if session != nil || maxFailures != nil || camera.device != nil {
@@ -174,16 +197,21 @@ struct Challenge: ParsableCommand {
         let plan = sequence == nil ? CalibrationPlan.random(grid: ScreenGrid(config: config.screen), config: config.challenge, using: &rng) : nil
 
         let model = try modelOptions.load()
+        // Whom the face must be, settled before the session starts: an unknown name or a photo without one
+        // clear face must not cost the person a challenge.
+        let identity = try identityCheck(config: config)
         let out: OutputFile?
         do { out = try result.map { (path) throws(OutputError) in try OutputFile(path: path) } } catch {
             throw CommandFailure(.output, "\(error)")
         }
         let interrupt = InterruptFlag()
-        let context = ChallengeResultContext(sessionId: session ?? LedgerStore.newSessionId(), areaDurationSeconds: areaDuration,
+        var context = ChallengeResultContext(sessionId: session ?? LedgerStore.newSessionId(), areaDurationSeconds: areaDuration,
                                              threshold: threshold, processingSeconds: 0,
                                              startedAt: ISO8601DateFormatter().string(from: Date()))
-        let run = ChallengeRun(sequence: cells, plan: plan, config: config, model: model, context: context,
+        if identity != nil { context.identity = .init(enrolled: enrolled, photo: matchPhoto) }
+        var run = ChallengeRun(sequence: cells, plan: plan, config: config, model: model, context: context,
                                expiresAt: expiresAt, shouldStop: { interrupt.raised })
+        run.identity = identity
         let finished: ChallengeRun.Finished
         if let input {
             let choice = try CalibrationOptions(explicitOnly: calibrationOptions).resolve(camera: nil)
@@ -210,6 +238,24 @@ struct Challenge: ParsableCommand {
         }
         if let failure = finished.cameraFailure { throw CommandFailure(.camera, failure.description) }
         return finished.outcome.result
+    }
+}
+
+extension Challenge {
+    /// `--enrolled NAME` or `--match-photo PHOTO` as whom the face must be, with what describes it; nil
+    /// without either.
+    private func identityCheck(config: GazeConfig) throws(CommandFailure) -> (requirement: IdentityRequirement, describer: FollowedFaceDescriber)? {
+        guard enrolled != nil || matchPhoto != nil else { return nil }
+        let reader: FaceReader
+        do {
+            reader = try FaceReader(encoder: FaceEncoder(folder: matchModels), config: config.matching)
+        } catch {
+            throw CommandFailure(.model, "\(error)")
+        }
+        let requirement = try running { () throws(RunFailure) in
+            try Enrolment.requirement(enrolled: enrolled, photo: matchPhoto, store: EnrolmentStore(), reader: reader)
+        }
+        return (requirement, FollowedFaceDescriber(encoder: reader.encoder, config: config.matching))
     }
 }
 

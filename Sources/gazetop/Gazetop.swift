@@ -14,7 +14,7 @@ struct Gazetop: ParsableCommand {
         // `gazetop --version`: one place for the number; raise it with a release.
         version: Gazetop.version,
         subcommands: [Monitor.self, Analyze.self, Evaluate.self, Bench.self, Devices.self, Challenge.self, Calibrate.self,
-                      Match.self, Serve.self],
+                      Match.self, Enroll.self, Serve.self],
         defaultSubcommand: Monitor.self
     )
 

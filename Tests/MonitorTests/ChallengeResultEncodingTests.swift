@@ -37,7 +37,7 @@ import Testing
         #expect(!text.contains("\n"), "one line")
         let keys = ["session_id", "result", "reason", "sequence", "area_duration", "threshold", "overall_accuracy",
                     "direction_accuracy", "sequence_results", "failed_checks", "checks", "stopped", "blinks", "frames",
-                    "stream_time", "processing_time", "started_at", "camera", "calibration"]
+                    "stream_time", "processing_time", "started_at", "camera", "calibration", "identity"]
         // In this order: the order is part of the format. Each key is looked for after the one before.
         var from = text.startIndex
         for key in keys {
@@ -97,5 +97,22 @@ import Testing
         #expect(refused["failed_checks"] as? [String] == ["virtual_camera"])
         #expect(refused["calibration"] is NSNull)
         #expect(refused["stream_time"] is NSNull)
+    }
+
+    @Test func theIdentityChecksInputsAndCost() throws {
+        var c = Self.context()
+        #expect(try Self.decode(ChallengeResultEncoding.json(Self.outcome, c))["identity"] is NSNull)
+        c.identity = .init(enrolled: "Ana", photo: nil)
+        c.identity?.descriptors = 5
+        c.identity?.descriptorSeconds = 0.1234
+        var o = Self.outcome
+        o.checks.append(CheckResult(check: .samePerson, passed: false, value: 0.52, limit: 0.34))
+        let r = try Self.decode(ChallengeResultEncoding.json(o, c))
+        let identity = try #require(r["identity"] as? [String: Any])
+        #expect(identity["enrolled"] as? String == "Ana")
+        #expect(identity["photo"] is NSNull)
+        #expect(identity["descriptors"] as? Int == 5)
+        #expect(identity["descriptor_time"] as? Double == 0.123)
+        #expect((r["failed_checks"] as? [String])?.last == "same_person")
     }
 }
