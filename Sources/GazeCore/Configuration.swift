@@ -407,7 +407,7 @@ public struct MatchConfig: Sendable, Equatable {
     /// The challenge's identity checks (`--enrolled`, `--match-photo`): descriptors of the followed face at
     /// a few moments (get ready's end, each calibration point once settled, each cell after the reaction
     /// time, and once more in the last this-many seconds), each about 20 ms, so a challenge of 3 cells and a
-    /// short calibration takes 8.
+    /// short calibration takes 7 (5 with a saved calibration).
     public var lastSampleSeconds = 0.5
     /// `same_person` is judged on at least this many samples (fewer: failed, the face was hardly seen).
     public var minIdentitySamples = 2
