@@ -152,8 +152,9 @@ struct AngleSmoother: Sendable {
 ///
 /// 1. get ready: one face, lit and close enough, for `readyHoldSeconds` (the person looks at the camera
 ///    and is asked to blink); gives up after `readyTimeoutSeconds` (inconclusive);
-/// 2. without a saved calibration, a short one: each of `shortCalibrationCells` for
-///    `shortCalibrationPointSeconds`, fitted with the camera look (`CalibrationFit`, offset and eye gain);
+/// 2. without a saved calibration, a short one: each cell of its `CalibrationPlan` (three drawn at random
+///    per session at a kiosk, the fixed `shortCalibrationCells` for recordings) for its time, fitted with
+///    the camera look (`CalibrationFit`, offset and eye gain);
 ///    a fit that fails its checks fails the challenge (the eyes did not follow);
 /// 3. the sequence: each cell for `areaDurationSeconds`, scored after `reactionSeconds`;
 /// 4. the outcome: pass when every liveness check and gaze check passed.

@@ -220,8 +220,9 @@ public struct ChallengeConfig: Sendable, Equatable {
     public var shortCalibrationCells = [1, 6]
     public var shortCalibrationPointSeconds = 2.0
     public var shortCalibrationSettleSeconds = 0.7
-    /// A kiosk's random calibration plan (`CalibrationPlan.random`) shows each point this long: never the
-    /// same rhythm twice, so nobody can move ahead of the dot.
+    /// A kiosk's random calibration plan (`CalibrationPlan.random`) shows this many points, each this long:
+    /// never the same rhythm twice, so nobody can move ahead of the dot.
+    public var randomCalibrationPoints = 3
     public var randomCalibrationPointSeconds = 1.8...2.6
     /// A saved calibration is shifted so the camera look of this session maps to the camera: the person,
     /// or where they sit, may have changed since it was made.

@@ -105,17 +105,19 @@ import Testing
 
     // MARK: Nothing to anticipate
 
-    @Test func randomCalibrationPlansMoveBothAxesAndVary() {
+    @Test func randomCalibrationPlansSpanTheGridAndVary() {
         let grid = ScreenGrid(), c = ChallengeConfig()
         var rng = SeededGenerator(seed: 21)
-        let plans = (0..<200).map { _ in CalibrationPlan.random(grid: grid, config: c, using: &rng) }
+        let plans = (0..<1000).map { _ in CalibrationPlan.random(grid: grid, config: c, using: &rng) }
         for p in plans {
-            #expect(p.cells.count == 2 && grid.row(of: p.cells[0]) != grid.row(of: p.cells[1])
-                    && grid.column(of: p.cells[0]) != grid.column(of: p.cells[1]))
+            #expect(p.cells.count == c.randomCalibrationPoints && Set(p.cells).count == p.cells.count)
+            // The outer columns and both rows among the dots: the fit sees the whole width and height.
+            #expect(Set(p.cells.map(grid.column(of:))).isSuperset(of: [0, 2]) && Set(p.cells.map(grid.row(of:))) == [0, 1])
             #expect(p.pointSeconds.allSatisfy { c.randomCalibrationPointSeconds.contains($0) })
         }
-        #expect(Set(plans.map(\.cells)).count == 12)
-        #expect(Set(plans.map { $0.pointSeconds[0] }).count > 150)
+        // Every order of every such choice turns up: for three dots on a 2x3 grid, 60 plans (two dots: 4).
+        #expect(Set(plans.map(\.cells)).count == 60)
+        #expect(Set(plans.map { $0.pointSeconds[0] }).count > 900)
     }
 
     @Test func aSessionFollowsItsPlan() {
