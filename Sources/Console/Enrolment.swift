@@ -31,7 +31,12 @@ public enum Enrolment {
         if let enrolled {
             let person: EnrolledPerson
             do { person = try store.person(enrolled) } catch { throw .stateFile(error) }
-            return IdentityRequirement(enrolled: person.descriptor(grey: true))
+            // A person without a photo (a hand-edited file) must not turn the check off: nil would mean
+            // "no one required" and the challenge would pass for anyone.
+            guard let descriptor = person.descriptor(grey: true) else {
+                throw .stateFile(StateFileError(.malformed, "'\(enrolled)' is enrolled without a photo; enrol them again"))
+            }
+            return IdentityRequirement(enrolled: descriptor)
         }
         guard let photo else { return IdentityRequirement(enrolled: nil) }
         reader.greyscale = true
