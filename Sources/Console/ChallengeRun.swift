@@ -58,15 +58,14 @@ public struct ChallengeRun {
     /// Scores the frames of `source` (a recording, or frames a test put together) as a recording named `name`.
     public func score(_ source: FrameSource, named name: String, startSeconds: Double,
                       calibration: CalibrationChoice) throws(RunFailure) -> Finished {
-        let task = ChallengeSession(sequence: sequence, calibration: calibration.calibration, config: config,
-                                    identity: identity?.requirement)
+        let recording = ChallengeRecording(sequence: sequence, plan: plan, calibration: calibration.calibration,
+                                           config: config, startSeconds: startSeconds,
+                                           identity: identity?.requirement)
         let display = TaskDisplay()
         let outcome: ChallengeOutcome
         do {
-            outcome = try GazeTaskRunner.file(task, source: source, startMs: startSeconds * 1000,
-                                              pipeline: FramePipeline(model: model, config: config),
-                                              describer: identity?.describer, onView: display.show,
-                                              shouldStop: shouldStop).outcome!
+            outcome = try recording.score(source, model: model, describer: identity?.describer,
+                                          onView: display.show, shouldStop: shouldStop)
         } catch {
             throw .input("\(error)")
         }

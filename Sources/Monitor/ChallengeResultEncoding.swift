@@ -57,11 +57,8 @@ public enum ChallengeResultEncoding {
         out += ",\"sequence\":[\(o.sequence.map(String.init).joined(separator: ","))]"
         out += ",\"area_duration\":\(num(c.areaDurationSeconds)),\"threshold\":\(num(c.threshold))"
         out += ",\"overall_accuracy\":\(num(o.overallAccuracy)),\"direction_accuracy\":\(num(o.directionAccuracy))"
-        out += ",\"sequence_results\":[" + o.cells.map { cell in
-            "{\"area\":\(cell.cell),\"accuracy\":\(num(cell.accuracy)),\"frames\":\(cell.frames)"
-                + ",\"frames_on_target\":\(cell.framesOnTarget),\"direction_ok\":\(cell.directionOK.map(String.init) ?? "null")}"
-        }.joined(separator: ",") + "]"
-        out += ",\"failed_checks\":[\(o.failedChecks.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]"
+        out += ",\"sequence_results\":" + sequenceResults(o.cells)
+        out += ",\"failed_checks\":" + failedChecks(o)
         out += ",\"checks\":[" + o.checks.map {
             "{\"name\":\"\($0.check.rawValue)\",\"passed\":\($0.passed),\"value\":\(num($0.value, 4)),\"limit\":\(num($0.limit, 4))}"
         }.joined(separator: ",") + "]"
@@ -84,6 +81,21 @@ public enum ChallengeResultEncoding {
             out += ",\"identity\":null"
         }
         return out + "}"
+    }
+
+    /// `sequence_results`: per cell its number, accuracy, frames counted and on target, and whether the
+    /// move from the previous cell went its way (the server's answer has the same array).
+    public static func sequenceResults(_ cells: [CellScore]) -> String {
+        func num(_ v: Double?) -> String { RecordEncoding.num(v, 3) }
+        return "[" + cells.map { cell in
+            "{\"area\":\(cell.cell),\"accuracy\":\(num(cell.accuracy)),\"frames\":\(cell.frames)"
+                + ",\"frames_on_target\":\(cell.framesOnTarget),\"direction_ok\":\(cell.directionOK.map(String.init) ?? "null")}"
+        }.joined(separator: ",") + "]"
+    }
+
+    /// `failed_checks`: the names of the checks that failed, in the order the person hears of them.
+    public static func failedChecks(_ o: ChallengeOutcome) -> String {
+        "[" + o.failedChecks.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"
     }
 
     static func calibration(_ use: CalibrationUse?, file: String?) -> String {
