@@ -21,7 +21,8 @@ struct ServeContext: RequestContext, WebSocketRequestContext, RemoteAddressReque
     }
 }
 
-/// `gazetop serve`: the eye-tracking WebSocket (`/ws`) and `/health` on Hummingbird 2.
+/// `gazetop serve`: the eye-tracking WebSocket (`/ws`), the liveness API (`LivenessAPI`) and `/health` on
+/// Hummingbird 2.
 ///
 /// Hummingbird rather than Vapor: it is SwiftNIO with little on top (no ORM, no templating), its WebSocket
 /// module is the same project's, and the whole server is a router of plain async closures, which keeps the
@@ -32,11 +33,16 @@ public final class GazetopServer: Sendable {
     let log: AccessLog
     /// WebSocket connections open now.
     let connections = Atomic(0)
+    /// The liveness sessions issued and not yet forgotten.
+    let sessions: any LivenessSessionStore
 
-    public init(settings: ServeSettings, pool: VisionPool, log: AccessLog = AccessLog()) {
+    /// - Parameter sessions: where liveness sessions live; nil: in this process's memory.
+    public init(settings: ServeSettings, pool: VisionPool, log: AccessLog = AccessLog(),
+                sessions: (any LivenessSessionStore)? = nil) {
         self.settings = settings
         self.pool = pool
         self.log = log
+        self.sessions = sessions ?? MemorySessionStore(maxSessions: settings.liveness.maxSessions)
     }
 
     /// Serves until SIGTERM or SIGINT, then drains: no new connections, open ones closed (WebSockets with
@@ -63,6 +69,7 @@ public final class GazetopServer: Sendable {
         router.add(middleware: AccessLogMiddleware(log: log))
         router.add(middleware: APIErrorsMiddleware(log: log))
         router.get("/health") { _, _ in JSONResponse.make(self.healthJSON()) }
+        LivenessAPI(settings: settings.liveness, store: sessions, pool: pool).add(to: router)
         // A plain GET of the socket's path (no upgrade, or one refused): say why in JSON.
         router.get("/ws") { request, _ -> Response in
             if self.connections.load(ordering: .relaxed) >= self.settings.maxConnections {

@@ -1,3 +1,5 @@
+import GazeCore
+
 /// Everything `gazetop serve` is told, with the defaults. Sizes in bytes, times in seconds.
 public struct ServeSettings: Sendable {
     /// Where to listen: loopback unless told otherwise.
@@ -14,6 +16,8 @@ public struct ServeSettings: Sendable {
     public var maxImageBytes = 10 * 1024 * 1024
     /// The eye-tracking pipeline and the picture limits.
     public var eye: EyeSessionSettings
+    /// The liveness API's sessions and uploads.
+    public var liveness = LivenessSettings()
 
     public init(version: String, visionWorkers: Int, eye: EyeSessionSettings) {
         self.version = version
@@ -23,4 +27,20 @@ public struct ServeSettings: Sendable {
 
     /// The longest WebSocket message taken: a picture of `maxImageBytes` as base64 in the protocol's JSON.
     var maxMessageBytes: Int { maxImageBytes / 3 * 4 + 4 + 4096 }
+}
+
+/// The liveness API's limits. Seconds and bytes.
+public struct LivenessSettings: Sendable {
+    /// A session may be submitted this long after it was issued (`--session-ttl`).
+    public var sessionTTLSeconds = ChallengeConfig().sessionTTLSeconds
+    /// The largest upload taken, the whole multipart body (`--max-video-mb`).
+    public var maxUploadBytes = 50 * 1024 * 1024
+    /// The longest recording taken, in stream time.
+    public var maxVideoSeconds = 60.0
+    /// `area_duration` a client may ask for.
+    public var areaDurationRange = 1.0...10.0
+    /// Sessions kept at once; past this, initiating one is refused (503) until some expire.
+    public var maxSessions = 100_000
+
+    public init() {}
 }

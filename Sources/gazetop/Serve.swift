@@ -7,7 +7,7 @@ import Synchronization
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the eye-tracking WebSocket and the health check over HTTP.",
+        abstract: "Serve the eye-tracking WebSocket, the liveness API and the health check over HTTP.",
         discussion: """
             Listens on --host and --port (loopback unless told otherwise). ws://HOST:PORT/ws speaks the \
             original eye-tracking server's protocol: send {"type": "frame", "data": "data:image/jpeg;base64,..."} \
@@ -17,6 +17,12 @@ struct Serve: ParsableCommand {
             order by a small pool of vision workers; a frame that arrives while the previous one still \
             waits replaces it (counted in "dropped"). A message that gives no frame gets {"error": ...} and \
             the connection stays open. GET /health reports status, version and the model loaded.
+
+            POST /initiate-liveness ({"area_duration": 3.0}, optional) draws a liveness session: a random \
+            sequence of cells and short calibration, with the schedule a page shows. POST \
+            /submit-liveness (multipart/form-data: session_id, video: WebM or MP4) scores its recording by \
+            the rules of gazetop challenge --input. A session is submitted once, within --session-ttl \
+            seconds; uploads above --max-video-mb or longer than 60 s are refused.
 
             One line per request or connection goes to stderr in the Common Log Format. SIGTERM or Ctrl-C \
             stops it cleanly: no new connections, open ones closed, then exit 0.
@@ -35,6 +41,13 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("WebSocket connections served at once.", valueName: "count"))
     var maxConnections = 64
 
+    @Option(name: .customLong("session-ttl"), help: ArgumentHelp("Seconds a liveness session may be submitted after it was initiated.",
+                                                                  valueName: "seconds"))
+    var sessionTTL = LivenessSettings().sessionTTLSeconds
+
+    @Option(name: .customLong("max-video-mb"), help: ArgumentHelp("The largest liveness upload taken, in MB.", valueName: "MB"))
+    var maxVideoMB = LivenessSettings().maxUploadBytes / (1024 * 1024)
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
@@ -47,6 +60,8 @@ struct Serve: ParsableCommand {
             throw ValidationError("--workers must be 1 to \(Self.maxWorkers)")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard sessionTTL > 0 && sessionTTL <= 86400 else { throw ValidationError("--session-ttl must be above 0 and at most 86400") }
+        guard (1...1024).contains(maxVideoMB) else { throw ValidationError("--max-video-mb must be 1 to 1024") }
     }
 
     func run() throws {
@@ -60,6 +75,8 @@ struct Serve: ParsableCommand {
             settings.host = host
             settings.port = port
             settings.maxConnections = maxConnections
+            settings.liveness.sessionTTLSeconds = sessionTTL
+            settings.liveness.maxUploadBytes = maxVideoMB * 1024 * 1024
             let server = GazetopServer(settings: settings, pool: pool)
             let host = self.host
             try Self.block {

@@ -1,0 +1,291 @@
+import Capture
+import Foundation
+import GazeCore
+import Hummingbird
+import Monitor
+import NIOCore
+import Vision
+
+/// The liveness API, the original's names and shapes: `POST /initiate-liveness` draws a session (a random
+/// sequence of cells and a random short calibration, as `gazetop challenge` draws them) and tells the page
+/// what to show when; `POST /submit-liveness` takes the recording of it and scores it by the rules of
+/// `gazetop challenge --input` (`ChallengeRecording`), on one of the vision workers.
+struct LivenessAPI: Sendable {
+    let settings: LivenessSettings
+    let store: any LivenessSessionStore
+    let pool: VisionPool
+
+    /// The largest `initiate` body read: a JSON object with one number.
+    static let maxInitiateBytes = 64 * 1024
+
+    func add(to router: Router<ServeContext>) {
+        router.post("/initiate-liveness") { request, _ in try await self.initiate(request) }
+        router.post("/submit-liveness") { request, _ in try await self.submit(request) }
+    }
+
+    // MARK: initiate
+
+    func initiate(_ request: Request) async throws -> Response {
+        let body = try await Self.collect(request, upTo: Self.maxInitiateBytes, what: "the request body")
+        var config = GazeConfig()
+        if let duration = try Self.areaDuration(body, allowed: settings.areaDurationRange) {
+            config.challenge.areaDurationSeconds = duration
+        }
+        var rng = SystemRandomNumberGenerator()
+        let grid = ScreenGrid(config: config.screen)
+        let sequence = ChallengeSequence.random(count: config.challenge.areaCount, grid: grid, using: &rng)
+        var plan = CalibrationPlan.random(grid: grid, config: config.challenge, using: &rng)
+        // Whole milliseconds, so the schedule the page is sent is the one the recording is scored by.
+        plan.pointSeconds = plan.pointSeconds.map { ($0 * 1000).rounded() / 1000 }
+        let now = Date().timeIntervalSince1970
+        let session = LivenessSession(id: Self.newSessionId(using: &rng), sequence: sequence, plan: plan,
+                                      areaDurationSeconds: config.challenge.areaDurationSeconds, issuedAt: now,
+                                      expiresAt: now + settings.sessionTTLSeconds)
+        do {
+            try await store.add(session, now: now)
+        } catch {
+            throw APIError(.serviceUnavailable, "too many open liveness sessions; try again later")
+        }
+        return JSONResponse.make(Self.initiateJSON(session, schedule: ChallengeSchedule(sequence: sequence, plan: plan, config: config),
+                                                   ttlSeconds: settings.sessionTTLSeconds))
+    }
+
+    /// `area_duration` from an `initiate` body: none (an empty body, or no such field) keeps the default.
+    static func areaDuration(_ body: ByteBuffer, allowed: ClosedRange<Double>) throws(APIError) -> Double? {
+        guard body.readableBytes > 0 else { return nil }
+        struct Fields: Decodable {
+            var areaDuration: Double?
+            enum CodingKeys: String, CodingKey { case areaDuration = "area_duration" }
+        }
+        let range = "\(RecordEncoding.num(allowed.lowerBound, 1)) to \(RecordEncoding.num(allowed.upperBound, 1))"
+        let fields: Fields
+        do {
+            fields = try JSONDecoder().decode(Fields.self, from: Data(body.readableBytesView))
+        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            throw APIError(.badRequest, "area_duration must be a number of seconds from \(range)")
+        } catch {
+            throw APIError(.badRequest, "the body is not a JSON object; send {\"area_duration\": 3.0} or nothing")
+        }
+        guard let duration = fields.areaDuration else { return nil }
+        guard allowed.contains(duration) else {
+            throw APIError(.badRequest, "area_duration must be a number of seconds from \(range)")
+        }
+        return duration
+    }
+
+    static func initiateJSON(_ s: LivenessSession, schedule: ChallengeSchedule, ttlSeconds: Double) -> String {
+        func num(_ v: Double) -> String { RecordEncoding.num(v, 3) }
+        let cells = s.sequence.map(String.init).joined(separator: ", ")
+        let instructions = "Look at the camera and blink, then at the dot in each calibration cell, then at each "
+            + "highlighted cell in turn (\(cells)) for \(num(s.areaDurationSeconds)) s each; record from the "
+            + "first step to \(num(schedule.totalSeconds)) s and a little after."
+        var out = "{\"success\":true,\"session_id\":\(JSONString.quoted(s.id))"
+        out += ",\"sequence\":[\(s.sequence.map(String.init).joined(separator: ","))]"
+        out += ",\"area_duration\":\(num(s.areaDurationSeconds)),\"total_duration\":\(num(schedule.totalSeconds))"
+        out += ",\"instructions\":\(JSONString.quoted(instructions))"
+        out += ",\"calibration\":[" + zip(s.plan.cells, s.plan.pointSeconds).map { "{\"cell\":\($0),\"duration\":\(num($1))}" }
+            .joined(separator: ",") + "]"
+        out += ",\"schedule\":[" + schedule.steps.map { step in
+            "{\"step\":\"\(step.kind.rawValue)\",\"cell\":\(step.cell.map(String.init) ?? "null"),\"start\":\(num(step.startSeconds))"
+                + ",\"duration\":\(num(step.durationSeconds)),\"instruction\":\(JSONString.quoted(step.instruction))}"
+        }.joined(separator: ",") + "]"
+        out += ",\"expires_in\":\(num(ttlSeconds))}"
+        return out
+    }
+
+    /// 32 hex digits.
+    static func newSessionId(using rng: inout some RandomNumberGenerator) -> String {
+        (0..<2).map { _ in
+            let hex = String(rng.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    // MARK: submit
+
+    func submit(_ request: Request) async throws -> Response {
+        let started = Date()
+        guard let type = request.headers[.contentType], let boundary = Multipart.boundary(contentType: type) else {
+            throw APIError(.unsupportedMediaType, "submit-liveness takes multipart/form-data (with a boundary): the fields session_id and video")
+        }
+        let body = try await Self.collect(request, upTo: settings.maxUploadBytes, what: "the upload")
+        let (sessionId, video): (String, Range<Int>) = try body.withUnsafeReadableBytes { bytes throws(APIError) in
+            let form: Multipart
+            do throws(Multipart.Problem) { form = try Multipart(bytes, boundary: boundary) } catch { throw APIError(.badRequest, error.description) }
+            guard let idPart = form.part("session_id") else { throw APIError(.badRequest, "the form has no session_id field") }
+            let id = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[idPart.range]), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !id.isEmpty else { throw APIError(.badRequest, "session_id is empty") }
+            guard let videoPart = form.part("video") else { throw APIError(.badRequest, "the form has no video field") }
+            guard !videoPart.range.isEmpty else { throw APIError(.badRequest, "the video is empty") }
+            return (id, videoPart.range)
+        }
+        try await Self.refusing(sessionId) { () throws(SessionRefusal) in
+            _ = try await store.check(sessionId, now: Date().timeIntervalSince1970)
+        }
+
+        let upload = try TemporaryUpload(body, range: video)
+        defer { upload.remove() }
+        let worker = pool.assign()
+        defer { pool.release(worker) }
+        let maxSeconds = settings.maxVideoSeconds
+        // A look at the file before the session is used up: a video that does not decode costs no session.
+        try await Self.onWorker(worker) { Self.probe(upload.path, maxSeconds: maxSeconds) }.get()
+        let session = try await Self.refusing(sessionId) { () throws(SessionRefusal) in
+            try await store.redeem(sessionId, now: Date().timeIntervalSince1970)
+        }
+        var config = GazeConfig()
+        config.challenge.areaDurationSeconds = session.areaDurationSeconds
+        let recording = ChallengeRecording(sequence: session.sequence, plan: session.plan, calibration: nil, config: config)
+        let outcome = try await Self.onWorker(worker) {
+            Self.score(recording, path: upload.path, maxSeconds: maxSeconds, model: worker.model)
+        }.get()
+        return JSONResponse.make(Self.submitJSON(outcome, sessionId: sessionId,
+                                                 processingSeconds: Date().timeIntervalSince(started)))
+    }
+
+    static func submitJSON(_ o: ChallengeOutcome, sessionId: String, processingSeconds: Double) -> String {
+        var out = "{\"success\":true,\"session_id\":\(JSONString.quoted(sessionId)),\"result\":\"\(o.result.rawValue)\""
+        out += ",\"reason\":\(o.advice.map(JSONString.quoted) ?? "null")"
+        out += ",\"sequence\":[\(o.sequence.map(String.init).joined(separator: ","))]"
+        out += ",\"overall_accuracy\":\(RecordEncoding.num(o.overallAccuracy, 3))"
+        out += ",\"sequence_results\":" + ChallengeResultEncoding.sequenceResults(o.cells)
+        out += ",\"failed_checks\":" + ChallengeResultEncoding.failedChecks(o)
+        out += ",\"stopped\":\(o.stop.map { JSONString.quoted($0.name) } ?? "null")"
+        out += ",\"processing_time\":\(RecordEncoding.num(processingSeconds, 3))}"
+        return out
+    }
+
+    /// Opens the video and decodes its first frame; a header that gives its length refuses one over
+    /// `maxSeconds` at once.
+    static func probe(_ path: String, maxSeconds: Double) -> Result<Void, APIError> {
+        do throws(CaptureError) {
+            let video = try VideoFileSource(path: path)
+            if let fps = video.nominalFps, let frames = video.expectedFrameCount, Double(frames) / fps > maxSeconds + 1 {
+                return .failure(tooLong(maxSeconds))
+            }
+            guard try video.nextFrame() != nil else {
+                return .failure(APIError(.unprocessableContent, "the video has no frames"))
+            }
+            return .success(())
+        } catch {
+            return .failure(undecodable(error, path: path))
+        }
+    }
+
+    /// Scores the recording (on the worker's queue, which owns `model`).
+    static func score(_ recording: ChallengeRecording, path: String, maxSeconds: Double,
+                      model: Vision.FaceModel) -> Result<ChallengeOutcome, APIError> {
+        do throws(CaptureError) {
+            let source = TimeLimitedSource(try VideoFileSource(path: path), maxSeconds: maxSeconds)
+            let outcome = try recording.score(source, model: model)
+            if source.tooLong { return .failure(tooLong(maxSeconds)) }
+            return .success(outcome)
+        } catch {
+            return .failure(undecodable(error, path: path))
+        }
+    }
+
+    static func tooLong(_ maxSeconds: Double) -> APIError {
+        APIError(.contentTooLarge, "the video is longer than \(RecordEncoding.num(maxSeconds, 1)) s")
+    }
+
+    /// A video FFmpeg cannot read, said without the server's folders.
+    static func undecodable(_ error: CaptureError, path: String) -> APIError {
+        let said = error.description.replacingOccurrences(of: path, with: "the upload")
+        return APIError(.unprocessableContent, "the video cannot be decoded (WebM or MP4 expected): \(said)")
+    }
+
+    // MARK: Helpers
+
+    /// The request's body, refused (413) past `limit` bytes: at once when its Content-Length says so.
+    static func collect(_ request: Request, upTo limit: Int, what: String) async throws -> ByteBuffer {
+        let tooLarge = APIError(.contentTooLarge, "\(what) is larger than \(limit / (1024 * 1024) > 0 ? "\(limit / (1024 * 1024)) MB" : "\(limit / 1024) KB")")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        var buffer = ByteBuffer()
+        for try await var chunk in request.body {
+            guard buffer.readableBytes + chunk.readableBytes <= limit else { throw tooLarge }
+            buffer.writeBuffer(&chunk)
+        }
+        return buffer
+    }
+
+    /// Runs `body` on the worker's queue and waits for it.
+    static func onWorker<T: Sendable>(_ worker: VisionWorker, _ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in worker.queue.async { continuation.resume(returning: body()) } }
+    }
+
+    /// A session's refusal as the client's error.
+    static func refusing<T>(_ id: String, _ body: () async throws(SessionRefusal) -> T) async throws(APIError) -> T {
+        do {
+            return try await body()
+        } catch {
+            switch error {
+            case .unknown: throw APIError(.notFound, "no such liveness session: \(id.prefix(64))")
+            case .expired: throw APIError(.gone, "the liveness session has expired; initiate a new one")
+            case .used: throw APIError(.conflict, "the liveness session was already submitted; initiate a new one")
+            case .full: throw APIError(.serviceUnavailable, "too many open liveness sessions; try again later")
+            }
+        }
+    }
+}
+
+/// The uploaded video in a file of its own in the temporary folder (FFmpeg reads files), readable only
+/// by this user; `remove()` deletes it, whatever happened.
+struct TemporaryUpload: Sendable {
+    let path: String
+
+    init(_ body: ByteBuffer, range: Range<Int>) throws(APIError) {
+        let folder = FileManager.default.temporaryDirectory.path
+        path = folder + "/gazetop-upload-\(UUID().uuidString).video"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw APIError(.serviceUnavailable, "cannot store the upload now; try again later") }
+        defer { close(fd) }
+        let written = body.withUnsafeReadableBytes { bytes -> Bool in
+            var at = range.lowerBound
+            while at < range.upperBound {
+                let n = write(fd, bytes.baseAddress! + at, range.upperBound - at)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                at += n
+            }
+            return true
+        }
+        guard written else {
+            unlink(path)
+            throw APIError(.serviceUnavailable, "cannot store the upload now (the disk may be full); try again later")
+        }
+    }
+
+    func remove() { unlink(path) }
+}
+
+/// A source that ends once its frames run past `maxSeconds` from the first, and says so.
+final class TimeLimitedSource: FrameSource {
+    private let inner: FrameSource
+    private let maxMs: Double
+    private var firstMs: Double?
+    private(set) var tooLong = false
+
+    init(_ inner: FrameSource, maxSeconds: Double) {
+        self.inner = inner
+        maxMs = maxSeconds * 1000
+    }
+
+    var name: String { inner.name }
+    var nominalFps: Double? { inner.nominalFps }
+    var expectedFrameCount: Int? { inner.expectedFrameCount }
+    var endedEarly: Bool { inner.endedEarly }
+    var skipped: [String] { inner.skipped }
+
+    func nextFrame() throws(CaptureError) -> Frame? {
+        guard let frame = try inner.nextFrame() else { return nil }
+        let first = firstMs ?? frame.timeMs
+        firstMs = first
+        if frame.timeMs - first > maxMs {
+            tooLong = true
+            return nil
+        }
+        return frame
+    }
+}

@@ -1,0 +1,97 @@
+import GazeCore
+
+/// A liveness session: what `POST /initiate-liveness` drew for it, and until when it may be submitted.
+public struct LivenessSession: Sendable, Equatable {
+    /// 32 hex digits from the system's secure random source.
+    public var id: String
+    public var sequence: [Int]
+    /// The short calibration's cells and timing the page shows.
+    public var plan: CalibrationPlan
+    public var areaDurationSeconds: Double
+    /// Wall-clock seconds since 1970.
+    public var issuedAt: Double
+    public var expiresAt: Double
+
+    public init(id: String, sequence: [Int], plan: CalibrationPlan, areaDurationSeconds: Double, issuedAt: Double,
+                expiresAt: Double) {
+        self.id = id
+        self.sequence = sequence
+        self.plan = plan
+        self.areaDurationSeconds = areaDurationSeconds
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Why a session cannot be submitted.
+public enum SessionRefusal: Error, Sendable, Equatable {
+    /// Never issued here (or forgotten long after it expired).
+    case unknown
+    case expired
+    /// Already submitted once.
+    case used
+    /// The store holds as many open sessions as it may (`POST /initiate-liveness` only).
+    case full
+}
+
+/// Where liveness sessions live between `initiate` and `submit`. Each is submitted at most once: of any
+/// number of concurrent `redeem`s of one id, exactly one gets the session. In memory for one server now;
+/// a database behind the same protocol lets several servers share them.
+public protocol LivenessSessionStore: Sendable {
+    /// Keeps a new session until it expires.
+    func add(_ session: LivenessSession, now: Double) async throws(SessionRefusal)
+    /// The session, if it could be submitted now; nothing changes.
+    func check(_ id: String, now: Double) async throws(SessionRefusal) -> LivenessSession
+    /// Takes the session for scoring: from now on it is used.
+    func redeem(_ id: String, now: Double) async throws(SessionRefusal) -> LivenessSession
+}
+
+/// Sessions in this process's memory: an actor, so a redeem is one step no other can interleave with.
+/// Expired and used sessions are remembered until `forgetAfterSeconds` past their expiry (so a late
+/// submission hears "expired" or "used" rather than "unknown"), then dropped; at most `maxSessions` are
+/// kept.
+public actor MemorySessionStore: LivenessSessionStore {
+    private struct Entry {
+        var session: LivenessSession
+        var used: Bool
+    }
+
+    private var entries: [String: Entry] = [:]
+    public let maxSessions: Int
+    public let forgetAfterSeconds: Double
+
+    public init(maxSessions: Int = 100_000, forgetAfterSeconds: Double = 3600) {
+        self.maxSessions = maxSessions
+        self.forgetAfterSeconds = forgetAfterSeconds
+    }
+
+    public func add(_ session: LivenessSession, now: Double) throws(SessionRefusal) {
+        if entries.count >= maxSessions { forget(now: now) }
+        guard entries.count < maxSessions else { throw .full }
+        entries[session.id] = Entry(session: session, used: false)
+    }
+
+    public func check(_ id: String, now: Double) throws(SessionRefusal) -> LivenessSession {
+        guard let entry = entries[id] else { throw .unknown }
+        if entry.used { throw .used }
+        if now >= entry.session.expiresAt { throw .expired }
+        return entry.session
+    }
+
+    public func redeem(_ id: String, now: Double) throws(SessionRefusal) -> LivenessSession {
+        let session = try check(id, now: now)
+        entries[id]?.used = true
+        return session
+    }
+
+    /// Open sessions and those still remembered.
+    public var count: Int { entries.count }
+
+    /// Drops what is past remembering; if that frees nothing, what is used or expired.
+    private func forget(now: Double) {
+        entries = entries.filter { now < $0.value.session.expiresAt + forgetAfterSeconds }
+        if entries.count >= maxSessions {
+            entries = entries.filter { !$0.value.used && now < $0.value.session.expiresAt }
+        }
+    }
+}
