@@ -38,7 +38,7 @@ let package = Package(
             linkerSettings: [
                 .linkedLibrary("dlib"),
                 .linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"),
-                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_calib3d"),
+                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_calib3d"), .linkedLibrary("opencv_videoio"),
                 .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"),
                 .linkedLibrary("swscale"),
                 .linkedLibrary("lapack"), .linkedLibrary("blas"), .linkedLibrary("pthread"),

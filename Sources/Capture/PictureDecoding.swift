@@ -119,3 +119,40 @@ public enum PictureEncoding {
         return Array(out[..<size])
     }
 }
+
+/// A video file written frame by frame (OpenCV's writer over FFmpeg): the recordings tests upload, e.g. a
+/// VP8 WebM as a browser's MediaRecorder makes. The file is finished by `finish()` or when this goes.
+public final class VideoEncoding {
+    private var handle: OpaquePointer?
+    public let width: Int
+    public let height: Int
+
+    /// Opens `path` (its extension picks the container) for `fourcc` ("VP80", "mp4v") at `fps`.
+    public init(path: String, fourcc: String, fps: Double, width: Int, height: Int) throws(PictureDecoding.Problem) {
+        var error = cvs_error()
+        guard let handle = cvs_video_writer_create(path, fourcc, fps, Int32(width), Int32(height), &error) else {
+            throw PictureDecoding.Problem(description: CVisionText.message(error))
+        }
+        self.handle = handle
+        self.width = width
+        self.height = height
+    }
+
+    deinit { finish() }
+
+    /// Appends a frame of packed BGR (`width * height * 3` bytes).
+    public func write(bgr: [UInt8]) throws(PictureDecoding.Problem) {
+        precondition(bgr.count == width * height * 3, "BGR pixels must fill width x height")
+        guard let handle else { return }
+        var error = cvs_error()
+        guard cvs_video_writer_write_bgr(handle, bgr, &error) == CVS_OK else {
+            throw PictureDecoding.Problem(description: CVisionText.message(error))
+        }
+    }
+
+    /// Finishes the file; later writes are ignored.
+    public func finish() {
+        if let handle { cvs_video_writer_destroy(handle) }
+        handle = nil
+    }
+}

@@ -54,8 +54,9 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("gazetop").path
     }()
 
-    /// Starts `gazetop serve --port 0` with `arguments`; returns once it has announced its port.
-    init(_ arguments: [String] = []) throws {
+    /// Starts `gazetop serve --port 0` with `arguments` (and `environment` added to the tests' own);
+    /// returns once it has announced its port.
+    init(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws {
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-serve-\(UUID().uuidString).log").path
         guard FileManager.default.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) else {
             throw ClientError(description: "cannot create \(logPath)")
@@ -65,6 +66,7 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
         process.arguments = ["serve", "--port", "0"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GAZETOP_MODEL"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         process.standardError = log
         process.standardOutput = FileHandle.nullDevice
@@ -134,6 +136,9 @@ enum SharedServer {
     static func get() throws -> TestServer { try started.get() }
 
     private static func stop() {
-        if case .success(let server) = started, server.process.isRunning { _ = server.terminate() }
+        guard case .success(let server) = started else { return }
+        if server.process.isRunning { _ = server.terminate() }
+        // Never deinitialised either: its log goes here.
+        try? FileManager.default.removeItem(atPath: server.logPath)
     }
 }

@@ -43,6 +43,19 @@ cvs_status cvs_jpeg_decode_gray(const uint8_t *data, size_t size, int32_t reduct
 cvs_status cvs_image_decode_gray(const uint8_t *data, size_t size, int32_t max_side, uint8_t *gray,
                                  size_t capacity, int32_t *width, int32_t *height, cvs_error *error);
 
+/// A video file being written (OpenCV's writer over FFmpeg): what tests upload as a browser's recording.
+typedef struct cvs_video_writer cvs_video_writer;
+
+/// Opens `path` for a video of `width` x `height` at `fps`, encoded as `fourcc` (e.g. "VP80" for a WebM like
+/// a browser's MediaRecorder makes; the container follows the file's extension). NULL with `error` set when
+/// FFmpeg cannot write it.
+cvs_video_writer *cvs_video_writer_create(const char *path, const char *fourcc, double fps, int32_t width,
+                                          int32_t height, cvs_error *error);
+/// Appends one frame of packed BGR (width * height * 3 bytes).
+cvs_status cvs_video_writer_write_bgr(cvs_video_writer *writer, const uint8_t *bgr, cvs_error *error);
+/// Finishes the file and frees the writer.
+void cvs_video_writer_destroy(cvs_video_writer *writer);
+
 #ifdef __cplusplus
 }
 #endif
