@@ -35,11 +35,20 @@ public struct ChallengeRecording: Sendable {
     public func score(_ source: FrameSource, model: FaceModel, describer: FollowedFaceDescriber? = nil,
                       onView: (GazeTaskView) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws(CaptureError) -> ChallengeOutcome {
-        let task = ChallengeSession(sequence: sequence, calibration: calibration, plan: plan, config: config,
-                                    identity: identity)
-        return try GazeTaskRunner.file(task, source: source, startMs: startSeconds * 1000,
-                                       pipeline: FramePipeline(model: model, config: config), describer: describer,
-                                       onView: onView,
-                                       shouldStop: shouldStop).outcome!
+        try GazeTaskRunner.file(session, source: source, startMs: startSeconds * 1000,
+                                pipeline: FramePipeline(model: model, config: config), describer: describer,
+                                onView: onView, shouldStop: shouldStop).outcome!
+    }
+
+    /// The same scoring in steps (`GazeTaskRunner.FileRun`), for a queue shared with other work; every step
+    /// on the queue that owns `model`. Its finished task's `outcome` is what `score` returns.
+    public func scoring(_ source: FrameSource, model: FaceModel,
+                        describer: FollowedFaceDescriber? = nil) -> GazeTaskRunner.FileRun<ChallengeSession> {
+        GazeTaskRunner.FileRun(session, source: source, startMs: startSeconds * 1000,
+                               pipeline: FramePipeline(model: model, config: config), describer: describer)
+    }
+
+    private var session: ChallengeSession {
+        ChallengeSession(sequence: sequence, calibration: calibration, plan: plan, config: config, identity: identity)
     }
 }

@@ -52,28 +52,59 @@ public enum GazeTaskRunner {
                                             describer: FollowedFaceDescriber? = nil,
                                             onView: (GazeTaskView) -> Void = { _ in },
                                             shouldStop: () -> Bool = { false }) throws(CaptureError) -> Task {
-        var task = task
-        var sampler = ChallengeFrameSampler()
-        pipeline.reset()
-        while !task.isFinished, let frame = try source.nextFrame() {
-            if shouldStop() {
-                task.stop(.stopped)
-                break
-            }
-            let result = pipeline.process(frame)
-            let sample = sampler.sample(result)
-            guard sample.timeMs >= startMs else { continue }
-            let view = task.update(sample)
-            if task.wantsFaceDescriptor, let describer, let descriptor = describer.describe(result) {
-                task.addFaceDescriptor(descriptor)
-            }
-            onView(view)
+        let run = FileRun(task, source: source, startMs: startMs, pipeline: pipeline, describer: describer)
+        while true {
+            if let finished = try run.step(frames: .max, onView: onView, shouldStop: shouldStop) { return finished }
         }
-        if !task.isFinished {
-            task.stop(.streamEnded)
-            onView(task.view)
+    }
+
+    /// A task on a recording, run a few frames at a time: a server scores a recording in turns on a vision
+    /// queue it shares with other clients. Stepped to its end it is `file`, frame for frame.
+    public final class FileRun<Task: GazeTask> {
+        private var task: Task
+        private let source: FrameSource
+        private let startMs: Double
+        private let pipeline: FramePipeline
+        private let describer: FollowedFaceDescriber?
+        private var sampler = ChallengeFrameSampler()
+
+        public init(_ task: Task, source: FrameSource, startMs: Double, pipeline: FramePipeline,
+                    describer: FollowedFaceDescriber? = nil) {
+            self.task = task
+            self.source = source
+            self.startMs = startMs
+            self.pipeline = pipeline
+            self.describer = describer
+            pipeline.reset()
         }
-        return task
+
+        /// Processes up to `frames` more frames; returns the finished task once it is (stopped, or ended
+        /// with the recording), nil while there is more to do.
+        public func step(frames limit: Int, onView: (GazeTaskView) -> Void = { _ in },
+                         shouldStop: () -> Bool = { false }) throws(CaptureError) -> Task? {
+            var done = 0
+            while !task.isFinished && done < limit {
+                guard let frame = try source.nextFrame() else {
+                    task.stop(.streamEnded)
+                    onView(task.view)
+                    return task
+                }
+                if shouldStop() {
+                    task.stop(.stopped)
+                    return task
+                }
+                let result = pipeline.process(frame)
+                let sample = sampler.sample(result)
+                done += 1
+                guard sample.timeMs >= startMs else { continue }
+                let view = task.update(sample)
+                if task.wantsFaceDescriptor, let describer, let descriptor = describer.describe(result) {
+                    task.addFaceDescriptor(descriptor)
+                }
+                onView(view)
+            }
+            return task.isFinished ? task : nil
+        }
     }
 }
 

@@ -137,9 +137,7 @@ struct LivenessAPI: Sendable {
         var config = GazeConfig()
         config.challenge.areaDurationSeconds = session.areaDurationSeconds
         let recording = ChallengeRecording(sequence: session.sequence, plan: session.plan, calibration: nil, config: config)
-        let outcome = try await Self.onWorker(worker) {
-            Self.score(recording, path: upload.path, maxSeconds: maxSeconds, model: worker.model)
-        }.get()
+        let outcome = try await RecordingJob.run(recording, path: upload.path, maxSeconds: maxSeconds, on: worker)
         return JSONResponse.make(Self.submitJSON(outcome, sessionId: sessionId,
                                                  processingSeconds: Date().timeIntervalSince(started)))
     }
@@ -168,19 +166,6 @@ struct LivenessAPI: Sendable {
                 return .failure(APIError(.unprocessableContent, "the video has no frames"))
             }
             return .success(())
-        } catch {
-            return .failure(undecodable(error, path: path))
-        }
-    }
-
-    /// Scores the recording (on the worker's queue, which owns `model`).
-    static func score(_ recording: ChallengeRecording, path: String, maxSeconds: Double,
-                      model: Vision.FaceModel) -> Result<ChallengeOutcome, APIError> {
-        do throws(CaptureError) {
-            let source = TimeLimitedSource(try VideoFileSource(path: path), maxSeconds: maxSeconds)
-            let outcome = try recording.score(source, model: model)
-            if source.tooLong { return .failure(tooLong(maxSeconds)) }
-            return .success(outcome)
         } catch {
             return .failure(undecodable(error, path: path))
         }
@@ -226,6 +211,60 @@ struct LivenessAPI: Sendable {
             case .used: throw APIError(.conflict, "the liveness session was already submitted; initiate a new one")
             case .full: throw APIError(.serviceUnavailable, "too many open liveness sessions; try again later")
             }
+        }
+    }
+}
+
+/// A recording scored on a vision worker in turns of one frame, as the worker's WebSocket connections are
+/// served: their frames wait for at most one frame of it, never for the whole recording.
+// @unchecked Sendable: the source, the run and the continuation are touched only on the worker's queue,
+// one turn at a time.
+final class RecordingJob: @unchecked Sendable {
+    private let worker: VisionWorker
+    private let source: TimeLimitedSource
+    private let run: GazeTaskRunner.FileRun<ChallengeSession>
+    private let path: String
+    private let maxSeconds: Double
+    private let done: CheckedContinuation<Result<ChallengeOutcome, APIError>, Never>
+
+    private init(worker: VisionWorker, source: TimeLimitedSource, run: GazeTaskRunner.FileRun<ChallengeSession>, path: String,
+                 maxSeconds: Double, done: CheckedContinuation<Result<ChallengeOutcome, APIError>, Never>) {
+        self.worker = worker
+        self.source = source
+        self.run = run
+        self.path = path
+        self.maxSeconds = maxSeconds
+        self.done = done
+    }
+
+    /// Scores the recording at `path` on `worker`'s queue and waits for the outcome.
+    static func run(_ recording: ChallengeRecording, path: String, maxSeconds: Double,
+                    on worker: VisionWorker) async throws(APIError) -> ChallengeOutcome {
+        try await withCheckedContinuation { (done: CheckedContinuation<Result<ChallengeOutcome, APIError>, Never>) in
+            worker.queue.async {
+                do throws(CaptureError) {
+                    let source = TimeLimitedSource(try VideoFileSource(path: path), maxSeconds: maxSeconds)
+                    let job = RecordingJob(worker: worker, source: source, run: recording.scoring(source, model: worker.model),
+                                           path: path, maxSeconds: maxSeconds, done: done)
+                    job.turn()
+                } catch {
+                    done.resume(returning: .failure(LivenessAPI.undecodable(error, path: path)))
+                }
+            }
+        }.get()
+    }
+
+    /// One frame, then the queue's other work, then the next turn.
+    private func turn() {
+        dispatchPrecondition(condition: .onQueue(worker.queue))
+        do throws(CaptureError) {
+            guard let finished = try run.step(frames: 1) else {
+                worker.queue.async { self.turn() }
+                return
+            }
+            done.resume(returning: source.tooLong ? .failure(LivenessAPI.tooLong(maxSeconds)) : .success(finished.outcome!))
+        } catch {
+            done.resume(returning: .failure(LivenessAPI.undecodable(error, path: path)))
         }
     }
 }
