@@ -82,6 +82,21 @@ import Testing
                       containing: "exclude each other")
     }
 
+    /// A person in enrolled.json without a photo (a hand-edited file) must not turn `enrolled_person` off:
+    /// the challenge refuses to start (before the fix it ran without the check and anyone passed).
+    @Test func aPersonEnrolledWithoutAPhotoIsAnErrorNotAnyone() throws {
+        let scratch = try ChallengeCommandTests.scratch()
+        defer { scratch.remove() }
+        let folder = scratch.path("state/gazetop")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(#"{"version": 1, "people": [{"name": "al", "enrolled_at": "2026-01-01T00:00:00Z", "photos": []}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/enrolled.json"))
+        #expect(try run(["enroll", "--list"], scratch).stdout.hasPrefix("al\t0 photos"))
+        guard Self.haveModels else { return }
+        expectOneLine(try run(["challenge", "--enrolled", "al", "--input", "/no/such/clip.mp4", "--sequence", "1,2"], scratch),
+                      status: 2, containing: "'al' is enrolled without a photo")
+    }
+
     // MARK: Real faces
 
     @Test(.enabled(if: EnrollCommandTests.haveData, "needs ../shared/data"),
