@@ -117,7 +117,7 @@ enum Liveness {
 @Suite(.enabled(if: TestData.modelInstalled, "needs the landmark model (libdlib-data)"))
 struct LivenessAPITests {
     /// A session is a random sequence and calibration plan drawn as `gazetop challenge` draws them, with the
-    /// schedule a page shows: get ready, the two dots, each cell, back to back from 0.
+    /// schedule a page shows: get ready, the three dots, each cell, back to back from 0.
     @Test func initiateDrawsASessionWithItsSchedule() throws {
         let server = try LivenessServer.get()
         let json = try Liveness.session(server)
@@ -130,7 +130,7 @@ struct LivenessAPITests {
         #expect(json["area_duration"] as? Double == 3)
         #expect((json["instructions"] as? String)?.isEmpty == false)
         let schedule = try #require(json["schedule"] as? [[String: Any]])
-        #expect(schedule.map { $0["step"] as? String } == ["get_ready", "calibration", "calibration", "cell", "cell", "cell"])
+        #expect(schedule.map { $0["step"] as? String } == ["get_ready", "calibration", "calibration", "calibration", "cell", "cell", "cell"])
         #expect(schedule.suffix(3).map { $0["cell"] as? Int } == sequence)
         var at = 0.0
         for step in schedule {
@@ -140,10 +140,11 @@ struct LivenessAPITests {
             #expect((step["instruction"] as? String)?.hasPrefix("look at") == true)
         }
         #expect(abs((json["total_duration"] as? Double ?? 0) - at) < 0.002)
-        // The calibration's two dots: different rows and columns, 1.8-2.6 s each.
+        // The calibration's three dots: different cells spanning both outer columns and both rows, 1.8-2.6 s each.
         let dots = schedule.filter { $0["step"] as? String == "calibration" }
         let cells = dots.compactMap { $0["cell"] as? Int }
-        #expect(cells.count == 2 && (cells[0] - 1) % 3 != (cells[1] - 1) % 3 && (cells[0] - 1) / 3 != (cells[1] - 1) / 3)
+        #expect(cells.count == 3 && Set(cells).count == 3, "\(cells)")
+        #expect(Set(cells.map { ($0 - 1) % 3 }).isSuperset(of: [0, 2]) && Set(cells.map { ($0 - 1) / 3 }) == [0, 1], "\(cells)")
         #expect(dots.allSatisfy { (1.8...2.6).contains($0["duration"] as? Double ?? 0) })
         // Every session is drawn anew.
         #expect(try Liveness.session(server)["session_id"] as? String != id)
