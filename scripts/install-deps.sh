@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gazetop builds and tests with, if any is missing (through sudo when not
-# root). Quiet when everything is there already. libopenblas0-serial takes over libblas.so.3 (Debian's
-# alternatives): dlib's face-recognition network runs 13 times faster on it than on the reference BLAS,
-# single-threaded so it does not compete with the vision queue. qemu-user is for a test only: it runs the
+# root). Quiet when everything is there already. libopenblas0-pthread takes over libblas.so.3 and
+# liblapack.so.3 (Debian's alternatives): dlib's face-recognition network runs 13 times faster on it than on
+# the reference BLAS. Its pthread build, not the serial one: the serial build has no locks and gives wrong
+# numbers when two threads call it at once (gazetop's vision runs on several); gazetop asks it for one
+# thread per call (Sources/CVision/blas_guard.hpp), so it does not compete with the vision queues. qemu-user is for a test only: it runs the
 # built binary as an older (x86-64-v2) processor would.
 set -euo pipefail
 packages=(libdlib-dev libdlib-data libopencv-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
           libv4l-dev libncursesw5-dev libblas-dev liblapack-dev
-          libopenblas0-serial pkg-config tmux python3 python3-pip python3-venv qemu-user)
+          libopenblas0-pthread pkg-config tmux python3 python3-pip python3-venv qemu-user)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

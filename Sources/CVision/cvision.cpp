@@ -1,6 +1,7 @@
 // CVision: dlib and OpenCV behind the pure C header include/cvision.h.
 // Every entry point catches everything: no C++ exception may unwind into Swift.
 #include "cvision.h"
+#include "blas_guard.hpp"
 #include "face_search.hpp"
 #include "guard.hpp"
 #include "iris_centre.hpp"
@@ -28,6 +29,7 @@
 
 namespace {
 
+using cvs_detail::BlasSection;
 using cvs_detail::clear;
 using cvs_detail::fail;
 
@@ -414,7 +416,12 @@ cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height,
         if (guess) {
             for (int i = 0; i < 3; ++i) rvec.at<double>(i) = state->rotation[i], tvec.at<double>(i) = state->translation[i];
         }
-        if (!cv::solvePnP(model, seen, camera, cv::noArray(), rvec, tvec, guess, cv::SOLVEPNP_ITERATIVE)) {
+        bool solved;
+        {
+            const BlasSection blas; // OpenCV's solver runs on LAPACK, and so on the system's BLAS
+            solved = cv::solvePnP(model, seen, camera, cv::noArray(), rvec, tvec, guess, cv::SOLVEPNP_ITERATIVE);
+        }
+        if (!solved) {
             if (state) state->valid = 0;
             fail(error, CVS_ERR_INTERNAL, "solvePnP found no pose");
             return CVS_ERR_INTERNAL;

@@ -4,6 +4,7 @@
 // the landmarks fitted on the colour picture (dlib reads its intensity as (r+g+b)/3), the 150x150 chip of
 // get_face_chip_details, one pass of the network. Kept apart from cvision.cpp: the network's templates are
 // slow to compile and nothing else needs them.
+#include "blas_guard.hpp"
 #include "cvision.h"
 #include "guard.hpp"
 
@@ -138,7 +139,11 @@ cvs_status cvs_face_descriptor(cvs_face_encoder *encoder, cvs_bgr_image image, c
                              std::lround(box.y + box.height - 1));
         const full_object_detection shape = encoder->landmarks(picture, rect);
         extract_image_chip(picture, get_face_chip_details(shape, chip_size, chip_padding), encoder->chip);
-        const matrix<float, 0, 1> out = encoder->network(encoder->chip);
+        matrix<float, 0, 1> out;
+        {
+            const cvs_detail::BlasSection blas; // the network's convolutions are BLAS matrix products
+            out = encoder->network(encoder->chip);
+        }
         for (long i = 0; i < CVS_DESCRIPTOR_LENGTH; ++i) descriptor[i] = out(i);
         if (points_xy) {
             for (unsigned long i = 0; i < shape.num_parts(); ++i) {

@@ -205,6 +205,16 @@ cvs_bgr_image cvs_picture_bgr_view(const cvs_picture *picture);
 /// architecture's name elsewhere. A static string.
 const char *cvs_instruction_set(void);
 
+/// How CVision uses the BLAS the system loaded (libblas.so.3) when several threads do vision at once.
+typedef enum cvs_blas_mode {
+    CVS_BLAS_THREAD_SAFE = 0, ///< OpenBLAS built for threads (pthread or OpenMP), asked for one thread per call
+    CVS_BLAS_SERIALISED = 1,  ///< OpenBLAS's serial build, which has no locks: BLAS work takes one lock
+    CVS_BLAS_OTHER = 2,       ///< not OpenBLAS (the reference BLAS keeps no shared state): used as it is
+} cvs_blas_mode;
+
+/// Which of the above applies; looked up once, on first use.
+cvs_blas_mode cvs_blas_mode_in_use(void);
+
 #ifdef __cplusplus
 }
 #endif
