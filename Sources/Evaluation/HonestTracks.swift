@@ -230,12 +230,9 @@ public struct HonestTracks: Sendable {
     /// that eye's widths.
     func lowering(_ landmarks: Landmarks, by drop: Double, person: Person) -> Landmarks {
         var out = landmarks
-        for range in [Landmarks.leftEyeRange, Landmarks.rightEyeRange] {
-            let a = out.points[range.lowerBound], b = out.points[range.lowerBound + 3]
-            let w = a.distance(to: b)
-            guard w > 1e-6 else { continue }
-            // Down across the corner line: the line's direction turned a quarter clockwise on screen.
-            let down = Point(x: -(b.y - a.y) / w, y: (b.x - a.x) / w)
+        for (range, eye) in [(Landmarks.leftEyeRange, landmarks.leftEye), (Landmarks.rightEyeRange, landmarks.rightEye)] {
+            guard let down = eye.down else { continue }
+            let w = eye.width
             for (k, follow) in [(1, person.upperLidFollow), (2, person.upperLidFollow),
                                 (4, person.lowerLidFollow), (5, person.lowerLidFollow)] {
                 out.points[range.lowerBound + k] = out.points[range.lowerBound + k] + down * (follow * drop * w)

@@ -7,15 +7,8 @@ extension EyePoints {
     /// between the corners, in eye widths, below (+) or above (-) it, as `EyeObservation.pupilOffset` measures
     /// the pupil. Nil for a degenerate eye.
     public var upperLidOffset: Double? {
-        let a = points[0], b = points[3]
-        let w = width
-        guard w > 1e-6 else { return nil }
-        let ux = (b.x - a.x) / w, uy = (b.y - a.y) / w
-        func below(_ p: Point) -> Double {
-            let d = p - center
-            return (-d.x * uy + d.y * ux) / w
-        }
-        return (below(points[1]) + below(points[2])) / 2
+        guard let one = offset(of: points[1]), let two = offset(of: points[2]) else { return nil }
+        return (one.y + two.y) / 2
     }
 }
 

@@ -140,6 +140,14 @@ public protocol GazeTask: Sendable {
 extension GazeTask {
     public var wantsFaceDescriptor: Bool { false }
     public mutating func addFaceDescriptor(_ descriptor: FaceDescriptor) {}
+
+    /// Takes the next frame, then the followed face's descriptor from `describe` if the task wants one from
+    /// this frame (`describe` runs only then: a descriptor costs a network pass). What every runner calls.
+    public mutating func take(_ f: ChallengeFrame, describe: () -> FaceDescriptor?) -> GazeTaskView {
+        let view = update(f)
+        if wantsFaceDescriptor, let descriptor = describe() { addFaceDescriptor(descriptor) }
+        return view
+    }
 }
 
 extension ChallengeSession: GazeTask {

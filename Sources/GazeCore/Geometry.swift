@@ -98,6 +98,25 @@ public struct EyePoints: Hashable, Sendable {
     public var width: Double { points[0].distance(to: points[3]) }
     public var center: Point { Point.midpoint(points[0], points[3]) }
 
+    /// The unit vector across the corner line pointing down on the face (the line from corner 0 to corner
+    /// 3 turned a quarter clockwise on screen); nil for a degenerate eye.
+    public var down: Point? {
+        let w = width
+        guard w > 1e-6 else { return nil }
+        return Point(x: -(points[3].y - points[0].y) / w, y: (points[3].x - points[0].x) / w)
+    }
+
+    /// `p` in the eye's own frame, the one every measure of where something sits in the eye uses: x along
+    /// the corner line from the corners' midpoint in half widths (-1 at corner 0, 1 at corner 3), y across it
+    /// in eye widths, below (+) or above (-) the line. Nil for a degenerate eye.
+    public func offset(of p: Point) -> Point? {
+        let w = width
+        guard w > 1e-6 else { return nil }
+        let ux = (points[3].x - points[0].x) / w, uy = (points[3].y - points[0].y) / w
+        let d = p - center
+        return Point(x: 2 * (d.x * ux + d.y * uy) / w, y: (-d.x * uy + d.y * ux) / w)
+    }
+
     /// Eye Aspect Ratio (Soukupova & Cech 2016): the mean of the two lid-to-lid heights over the
     /// corner-to-corner width; about 0.25-0.35 open, under 0.15 closed. Nil for a degenerate eye.
     public var aspectRatio: Double? {

@@ -22,15 +22,10 @@ public struct EyeObservation: Hashable, Sendable {
     /// Eye Aspect Ratio from the landmarks.
     public var aspectRatio: Double? { points.aspectRatio }
 
-    /// Pupil position relative to the eye: x from -1 (at the image-left corner) to 1 (at the image-right
-    /// corner), y in eye widths below (+) or above (-) the corner line.
-    public var pupilOffset: Point {
-        let a = points.points[0], b = points.points[3]
-        let w = max(points.width, 1e-6)
-        let ux = (b.x - a.x) / w, uy = (b.y - a.y) / w
-        let d = pupil - points.center
-        return Point(x: 2 * (d.x * ux + d.y * uy) / w, y: (-d.x * uy + d.y * ux) / w)
-    }
+    /// Pupil position relative to the eye (`EyePoints.offset(of:)`): x from -1 (at the image-left corner) to
+    /// 1 (at the image-right corner), y in eye widths below (+) or above (-) the corner line; the middle
+    /// for a degenerate eye.
+    public var pupilOffset: Point { points.offset(of: pupil) ?? Point(x: 0, y: 0) }
 }
 
 /// Head orientation in degrees. Yaw > 0: the face turns towards the image's right; pitch > 0: it tilts up;

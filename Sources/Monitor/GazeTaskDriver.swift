@@ -55,9 +55,7 @@ public final class GazeTaskDriver<Task: GazeTask>: @unchecked Sendable {
     public func take(_ frame: ChallengeFrame, describe: () -> FaceDescriptor? = { nil }) {
         guard !task.isFinished else { return }
         if applyStop() { return }
-        let view = task.update(frame)
-        if task.wantsFaceDescriptor, let descriptor = describe() { task.addFaceDescriptor(descriptor) }
-        publish(view)
+        publish(task.take(frame, describe: describe))
     }
 
     /// Ends the task with the requested stop, if one was asked for; true when the task is finished.

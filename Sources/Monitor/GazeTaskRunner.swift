@@ -97,11 +97,7 @@ public enum GazeTaskRunner {
                 let sample = sampler.sample(result)
                 done += 1
                 guard sample.timeMs >= startMs else { continue }
-                let view = task.update(sample)
-                if task.wantsFaceDescriptor, let describer, let descriptor = describer.describe(result) {
-                    task.addFaceDescriptor(descriptor)
-                }
-                onView(view)
+                onView(task.take(sample) { [describer] in describer?.describe(result) })
             }
             return task.isFinished ? task : nil
         }

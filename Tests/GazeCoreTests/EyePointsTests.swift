@@ -45,4 +45,21 @@ import Testing
         #expect(offset(Point(x: 0, y: 0)) == Point(x: -1, y: 0))
         #expect(offset(Point(x: 15, y: 3)) == Point(x: 0, y: 0.1))
     }
+
+    /// The eye's own frame on an eye turned a quarter clockwise on screen (corner 0 above corner 3): down on
+    /// the face is the image's -x, and the frame turns with it; a degenerate eye has none.
+    @Test func theEyesFrameTurnsWithTheEye() throws {
+        let turned = EyePoints([
+            Point(x: 0, y: 0), Point(x: 5, y: 10), Point(x: 5, y: 20),
+            Point(x: 0, y: 30), Point(x: -5, y: 20), Point(x: -5, y: 10),
+        ])
+        #expect(turned.down == Point(x: -1, y: 0))
+        #expect(turned.offset(of: Point(x: 0, y: 30)) == Point(x: 1, y: 0))
+        #expect(turned.offset(of: Point(x: -3, y: 15)) == Point(x: 0, y: 0.1))
+        let flat = EyePoints(Array(repeating: Point(x: 3, y: 3), count: 6))
+        #expect(flat.down == nil && flat.offset(of: Point(x: 1, y: 1)) == nil)
+        // The upper lid of the level eye sits 5 px above its 30 px corner line; the turned eye's 5 px the other side.
+        #expect(try #require(Self.eye(half: 5).upperLidOffset) == -5.0 / 30)
+        #expect(try #require(turned.upperLidOffset) == -5.0 / 30)
+    }
 }
