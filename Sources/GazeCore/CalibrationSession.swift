@@ -45,7 +45,7 @@ public struct CalibrationSession: Sendable {
         self.config = config
         grid = ScreenGrid(config: config.screen)
         ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness,
-                           minCameraLookFrames: config.calibration.minFramesPerTarget)
+                           minCameraLookFrames: config.calibration.minFramesPerTarget, eye: config.gaze.eye)
         view = GazeTaskView(phase: .getReady, target: .camera, instruction: "look at the camera", problem: .noFace)
     }
 

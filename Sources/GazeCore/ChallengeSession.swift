@@ -205,7 +205,7 @@ public struct ChallengeSession: Sendable {
         grid = ScreenGrid(config: config.screen)
         saved = calibration
         ready = ReadyPhase(challenge: config.challenge, liveness: config.liveness,
-                           minCameraLookFrames: config.calibration.minFramesPerTarget)
+                           minCameraLookFrames: config.calibration.minFramesPerTarget, eye: config.gaze.eye)
         liveness = LivenessChecks(config: config.liveness)
         scorer = ChallengeScorer(sequence: sequence, config: config.challenge, grid: grid)
         smoother = AngleSmoother(timeConstantMs: config.challenge.gazeSmoothingMs)

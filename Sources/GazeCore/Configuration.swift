@@ -212,6 +212,15 @@ public struct ChallengeConfig: Sendable, Equatable {
     /// ...once the last this-long of it, looking at the camera, holds `CalibrationConfig.minFramesPerTarget`
     /// open-eye frames: the neutral look calibration starts from.
     public var cameraLookSeconds = 0.6
+    /// ...and is steady: at least `cameraLookSteadyShare` of those frames turn the eyes in the head within
+    /// `cameraLookSteadyDeg` of the frames' median (`EyeModel.eyeInHead`); only those frames are kept. A look
+    /// that scatters more is no zero to calibrate from: an iris misread as the eye reopens after a blink,
+    /// or a glance away, reads 15-40 degrees off, and a window half made of such frames shifted the median
+    /// itself (a saved or the generic calibration recentred on it then missed every cell). The phase goes on
+    /// until the newest window is steady. A real look's frame-to-frame scatter is 2-4 degrees (the ZJU clips'
+    /// iris spread, docs/GAZE.md), so 8 degrees is twice the noisiest clip's.
+    public var cameraLookSteadyDeg = 8.0
+    public var cameraLookSteadyShare = 0.75
     /// Without a ready face for this long the session is inconclusive.
     public var readyTimeoutSeconds = 15.0
 

@@ -34,24 +34,29 @@ public enum ReadyProblem: String, Sendable, Equatable, CaseIterable {
 
 /// The get-ready phase shared by the challenge and calibration: waits until one face, lit and close
 /// enough, has been fit to start on for `readyHoldSeconds` without a break and the last `cameraLookSeconds`
-/// of it (the person was asked to look at the camera) hold enough open-eye frames to calibrate from.
+/// of it (the person was asked to look at the camera) hold enough open-eye frames of a steady look to
+/// calibrate from (`ChallengeConfig.cameraLookSteadyDeg`).
 struct ReadyPhase: Sendable {
     let challenge: ChallengeConfig
     let liveness: LivenessConfig
     /// Open-eye frames of the camera look needed to end the phase.
     let minCameraLookFrames: Int
+    /// Reads the eyes' turn in the head, for the steadiness of the look.
+    let eye: EyeModel
     private(set) var startMs: Double?
     private(set) var readySinceMs: Double?
     /// The problem of the newest frame (nil when it was fine).
     private(set) var problem: ReadyProblem? = .noFace
+    typealias Look = (timeMs: Double, features: GazeFeatures, landmarks: Landmarks?)
     /// Open-eye features (and landmarks, for the lid check) of the current good run, the newest last,
-    /// trimmed to the camera-look window.
-    private(set) var cameraLook: [(timeMs: Double, features: GazeFeatures, landmarks: Landmarks?)] = []
+    /// trimmed to the camera-look window; once ready, only the window's steady frames.
+    private(set) var cameraLook: [Look] = []
 
-    init(challenge: ChallengeConfig, liveness: LivenessConfig, minCameraLookFrames: Int) {
+    init(challenge: ChallengeConfig, liveness: LivenessConfig, minCameraLookFrames: Int, eye: EyeModel) {
         self.challenge = challenge
         self.liveness = liveness
         self.minCameraLookFrames = minCameraLookFrames
+        self.eye = eye
     }
 
     enum Step: Equatable {
@@ -75,10 +80,27 @@ struct ReadyPhase: Sendable {
             // Held long enough, and enough of a look at the camera (blinks may have hidden the eyes) to
             // calibrate from.
             if let since = readySinceMs, f.timeMs - since >= challenge.readyHoldSeconds * 1000,
-               cameraLook.count >= minCameraLookFrames { return .ready }
+               cameraLook.count >= minCameraLookFrames, let steady = steadyFrames(of: cameraLook) {
+                cameraLook = steady
+                return .ready
+            }
         }
         if f.timeMs - start >= challenge.readyTimeoutSeconds * 1000 { return .timedOut(problem ?? .noFace) }
         return .waiting
+    }
+
+    /// The frames of `look` within `cameraLookSteadyDeg` of their median eye-in-head direction, when they
+    /// are at least `cameraLookSteadyShare` of it and `minCameraLookFrames`; nil when the look scatters.
+    func steadyFrames(of look: [Look]) -> [Look]? {
+        let turns = look.map { eye.eyeInHead(pupilOffset: $0.features.pupilOffset) }
+        let centre = GazeAngles(rightDeg: median(turns.map(\.rightDeg)), upDeg: median(turns.map(\.upDeg)))
+        let steady = zip(look, turns).filter { _, turn in
+            GazeAngles(rightDeg: turn.rightDeg - centre.rightDeg, upDeg: turn.upDeg - centre.upDeg).offAxisDeg
+                <= challenge.cameraLookSteadyDeg
+        }.map(\.0)
+        guard steady.count >= minCameraLookFrames,
+              Double(steady.count) >= challenge.cameraLookSteadyShare * Double(look.count) else { return nil }
+        return steady
     }
 
     /// Seconds left before the phase gives up.

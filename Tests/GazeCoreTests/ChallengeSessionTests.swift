@@ -232,6 +232,23 @@ import Testing
         #expect(outcome.result == .pass)
     }
 
+    /// Two frames in three of the first second read the iris 30 degrees off (as right after a blink): a
+    /// look that scatters is no zero. Get ready goes on until the newest window is steady, and the saved
+    /// calibration is recentred on the real look; taken as it came, the zero is the misread one and every
+    /// cell is missed.
+    @Test func aScatteredCameraLookIsNoZero() throws {
+        var p = Person()
+        p.change = { f, t in
+            if t < 1000, Int(t / 50) % 3 != 0 { f.features = ScriptedPerson.features(looking: GazeAngles(rightDeg: 30, upDeg: 0)) }
+        }
+        let steady = try #require(Self.run(Self.session(), p).outcome)
+        #expect(steady.result == .pass, "\(steady.failedChecks)")
+        #expect(try #require(steady.readyMs) > 1000, "waits for a steady look")
+        let anyLook = try #require(Self.run(Self.session { $0.challenge.cameraLookSteadyDeg = 1000 }, p).outcome)
+        #expect(anyLook.result == .fail)
+        #expect(anyLook.failedChecks.contains(.gazeAccuracy))
+    }
+
     @Test func withoutABlinkItFailsUnlessNotRequired() throws {
         var p = Person()
         p.blinks = { _ in 0 }
