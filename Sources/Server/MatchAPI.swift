@@ -51,9 +51,11 @@ struct MatchAPI: Sendable {
             }
             return (request.threshold, images)
         } }.get()
+        // Every image's bytes first (a URL refused is the request's fault, said before any vision work).
+        var pictures: [[UInt8]] = []
+        for (field, image) in zip(Self.fields, images) { pictures.append(try await bytes(of: image, field: field)) }
         var samples: [FaceSample] = []
-        for (field, image) in zip(Self.fields, images) {
-            let bytes = try await self.bytes(of: image, field: field)
+        for (field, bytes) in zip(Self.fields, pictures) {
             let sample = try await LivenessAPI.onWorker(worker) { () -> Result<FaceSample, APIError> in
                 Self.sample(bytes, field: field, worker: worker, settings: settings)
             }.get()
