@@ -157,4 +157,40 @@ cvs_status cvs_image_decode_gray(const uint8_t *data, size_t size, int32_t max_s
     });
 }
 
+cvs_status cvs_image_decode_bgr(const uint8_t *data, size_t size, int32_t max_side, uint8_t *bgr, uint8_t *gray,
+                                size_t capacity, int32_t *width, int32_t *height, cvs_error *error) {
+    clear(error);
+    if (!data || size == 0 || size > static_cast<size_t>(INT32_MAX) || !bgr || !gray || !width || !height || max_side <= 0)
+        return argument(error, "cvs_image_decode_bgr");
+    return guarded(error, "cvs_image_decode_bgr", [&] {
+        const cv::Mat encoded(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t *>(data));
+        cv::Mat picture = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        if (picture.empty()) {
+            fail(error, CVS_ERR_DECODE, "cvs_image_decode_bgr: not a picture OpenCV decodes (JPEG, PNG)");
+            return CVS_ERR_DECODE;
+        }
+        const int longest = std::max(picture.cols, picture.rows);
+        if (longest > max_side) {
+            const double scale = static_cast<double>(max_side) / longest;
+            const int w = std::max(1, std::min(max_side, static_cast<int>(picture.cols * scale + 0.5)));
+            const int h = std::max(1, std::min(max_side, static_cast<int>(picture.rows * scale + 0.5)));
+            cv::Mat scaled;
+            cv::resize(picture, scaled, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+            picture = scaled;
+        }
+        const size_t needed = static_cast<size_t>(picture.cols) * picture.rows;
+        if (needed > capacity) {
+            fail(error, CVS_ERR_ARGUMENT, "cvs_image_decode_bgr: picture larger than the buffer");
+            return CVS_ERR_ARGUMENT;
+        }
+        cv::Mat colour(picture.rows, picture.cols, CV_8UC3, bgr);
+        picture.copyTo(colour);
+        cv::Mat grey(picture.rows, picture.cols, CV_8UC1, gray);
+        cv::cvtColor(picture, grey, cv::COLOR_BGR2GRAY);
+        *width = picture.cols;
+        *height = picture.rows;
+        return CVS_OK;
+    });
+}
+
 } // extern "C"

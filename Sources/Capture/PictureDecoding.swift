@@ -59,16 +59,7 @@ public enum PictureDecoding {
     public static func decodeGray(_ bytes: [UInt8], maxSide: Int, maxPixels: Int) throws(Problem)
         -> (gray: [UInt8], width: Int, height: Int)
     {
-        guard let header = header(bytes) else { throw Problem(description: "not a JPEG or PNG picture") }
-        guard header.width > 0, header.height > 0 else { throw Problem(description: "the \(header.format.rawValue.uppercased()) header gives no size") }
-        guard header.width <= maxPixels / header.height else {
-            throw Problem(description: "picture of \(header.width)x\(header.height) is larger than the \(maxPixels / 1_000_000) megapixels taken")
-        }
-        // OpenCV decodes a JPEG cut short as far as it goes (grey below) and says nothing: a frame cut in
-        // transit must not pass for a picture of half a face.
-        guard isComplete(bytes, header.format) else {
-            throw Problem(description: "the \(header.format.rawValue.uppercased()) picture is cut short (no end marker)")
-        }
+        let header = try checked(bytes, maxPixels: maxPixels)
         let capacity = min(header.width * header.height, maxSide * maxSide)
         var width: Int32 = 0, height: Int32 = 0
         var error = cvs_error()
@@ -80,10 +71,54 @@ public enum PictureDecoding {
             }
             count = status == CVS_OK ? Int(width) * Int(height) : 0
         }
-        guard status == CVS_OK else {
-            throw Problem(description: "the \(header.format.rawValue.uppercased()) picture does not decode (damaged or cut short)")
-        }
+        guard status == CVS_OK else { throw undecodable(header) }
         return (gray, Int(width), Int(height))
+    }
+
+    /// The same in colour (face matching's network takes colour): packed B, G, R, 3 bytes a pixel, and the
+    /// grey made from them, both scaled down so that neither side exceeds `maxSide`; the same refusals.
+    public static func decodeColour(_ bytes: [UInt8], maxSide: Int, maxPixels: Int) throws(Problem)
+        -> (bgr: [UInt8], gray: [UInt8], width: Int, height: Int)
+    {
+        let header = try checked(bytes, maxPixels: maxPixels)
+        let capacity = min(header.width * header.height, maxSide * maxSide)
+        var width: Int32 = 0, height: Int32 = 0
+        var error = cvs_error()
+        var status = CVS_OK
+        var gray = [UInt8](repeating: 0, count: capacity)
+        var bgr = [UInt8](repeating: 0, count: capacity * 3)
+        bytes.withUnsafeBufferPointer { data in
+            bgr.withUnsafeMutableBufferPointer { colour in
+                gray.withUnsafeMutableBufferPointer { grey in
+                    status = cvs_image_decode_bgr(data.baseAddress, data.count, Int32(maxSide), colour.baseAddress,
+                                                  grey.baseAddress, capacity, &width, &height, &error)
+                }
+            }
+        }
+        guard status == CVS_OK else { throw undecodable(header) }
+        let pixels = Int(width) * Int(height)
+        gray.removeSubrange(pixels...)
+        bgr.removeSubrange((pixels * 3)...)
+        return (bgr, gray, Int(width), Int(height))
+    }
+
+    /// The header of bytes that may be decoded: JPEG or PNG, a size, no more than `maxPixels`, whole.
+    static func checked(_ bytes: [UInt8], maxPixels: Int) throws(Problem) -> Header {
+        guard let header = header(bytes) else { throw Problem(description: "not a JPEG or PNG picture") }
+        guard header.width > 0, header.height > 0 else { throw Problem(description: "the \(header.format.rawValue.uppercased()) header gives no size") }
+        guard header.width <= maxPixels / header.height else {
+            throw Problem(description: "picture of \(header.width)x\(header.height) is larger than the \(maxPixels / 1_000_000) megapixels taken")
+        }
+        // OpenCV decodes a JPEG cut short as far as it goes (grey below) and says nothing: a frame cut in
+        // transit must not pass for a picture of half a face.
+        guard isComplete(bytes, header.format) else {
+            throw Problem(description: "the \(header.format.rawValue.uppercased()) picture is cut short (no end marker)")
+        }
+        return header
+    }
+
+    private static func undecodable(_ header: Header) -> Problem {
+        Problem(description: "the \(header.format.rawValue.uppercased()) picture does not decode (damaged or cut short)")
     }
 
     /// Whether the picture's end marker is there: JPEG's end of image (FF D9), PNG's IEND chunk, each

@@ -29,14 +29,7 @@ public enum Enrolment {
     public static func requirement(enrolled: String?, photo: String?, store: EnrolmentStore,
                                    reader: FaceReader) throws(RunFailure) -> IdentityRequirement {
         if let enrolled {
-            let person: EnrolledPerson
-            do { person = try store.person(enrolled) } catch { throw .stateFile(error) }
-            // A person without a photo (a hand-edited file) must not turn the check off: nil would mean
-            // "no one required" and the challenge would pass for anyone.
-            guard let descriptor = person.descriptor(grey: true) else {
-                throw .stateFile(StateFileError(.malformed, "'\(enrolled)' is enrolled without a photo; enrol them again"))
-            }
-            return IdentityRequirement(enrolled: descriptor)
+            do { return try store.person(enrolled).requirement() } catch { throw .stateFile(error) }
         }
         guard let photo else { return IdentityRequirement(enrolled: nil) }
         reader.greyscale = true

@@ -59,9 +59,7 @@ public enum ChallengeResultEncoding {
         out += ",\"overall_accuracy\":\(num(o.overallAccuracy)),\"direction_accuracy\":\(num(o.directionAccuracy))"
         out += ",\"sequence_results\":" + sequenceResults(o.cells)
         out += ",\"failed_checks\":" + failedChecks(o)
-        out += ",\"checks\":[" + o.checks.map {
-            "{\"name\":\"\($0.check.rawValue)\",\"passed\":\($0.passed),\"value\":\(num($0.value, 4)),\"limit\":\(num($0.limit, 4))}"
-        }.joined(separator: ",") + "]"
+        out += ",\"checks\":" + checks(o)
         out += ",\"stopped\":\(string(o.stop?.name)),\"blinks\":\(o.blinks),\"frames\":\(o.measuredFrames)"
         let stream = o.startMs.flatMap { s in o.endMs.map { ($0 - s) / 1000 } }
         out += ",\"stream_time\":\(num(stream)),\"processing_time\":\(num(c.processingSeconds))"
@@ -90,6 +88,15 @@ public enum ChallengeResultEncoding {
         return "[" + cells.map { cell in
             "{\"area\":\(cell.cell),\"accuracy\":\(num(cell.accuracy)),\"frames\":\(cell.frames)"
                 + ",\"frames_on_target\":\(cell.framesOnTarget),\"direction_ok\":\(cell.directionOK.map(String.init) ?? "null")}"
+        }.joined(separator: ",") + "]"
+    }
+
+    /// `checks`: every check judged, with its value and limit (`same_person` and `enrolled_person` among
+    /// them when an identity was required).
+    public static func checks(_ o: ChallengeOutcome) -> String {
+        "[" + o.checks.map {
+            "{\"name\":\"\($0.check.rawValue)\",\"passed\":\($0.passed),\"value\":\(RecordEncoding.num($0.value, 4)),"
+                + "\"limit\":\(RecordEncoding.num($0.limit, 4))}"
         }.joined(separator: ",") + "]"
     }
 

@@ -39,16 +39,31 @@ enum FrameMessage: Equatable {
 
     /// The bytes of a data URL (`data:image/jpeg;base64,...`) or of bare base64.
     private static func base64(_ text: String) throws(Problem) -> [UInt8] {
+        do throws(PictureText.Problem) { return try PictureText.bytes(text, what: "the frame's data") } catch {
+            throw Problem(description: error.description)
+        }
+    }
+}
+
+/// A picture sent as text, as the original APIs take them: a data URL (`data:image/jpeg;base64,...`) or
+/// bare base64. The one reading of it for the socket's frames and `/match`'s images.
+enum PictureText {
+    struct Problem: Error, Equatable, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The bytes; `what` names the text in a refusal ("the frame's data", "image1").
+    static func bytes(_ text: String, what: String) throws(Problem) -> [UInt8] {
         var payload = Substring(text)
         if payload.hasPrefix("data:") {
             guard let comma = payload.firstIndex(of: ","), payload[..<comma].hasSuffix(";base64") else {
-                throw Problem(description: "the data URL is not base64 (data:image/jpeg;base64,...)")
+                throw Problem(description: "\(what): the data URL is not base64 (data:image/jpeg;base64,...)")
             }
             payload = payload[payload.index(after: comma)...]
         }
-        guard !payload.isEmpty else { throw Problem(description: "the frame's data is empty") }
+        guard !payload.isEmpty else { throw Problem(description: "\(what) is empty") }
         guard let bytes = Data(base64Encoded: String(payload)), !bytes.isEmpty else {
-            throw Problem(description: "the frame's data is not base64")
+            throw Problem(description: "\(what) is not base64 (nor a data URL: data:image/jpeg;base64,...)")
         }
         return [UInt8](bytes)
     }

@@ -5,7 +5,9 @@ import HummingbirdWebSocket
 import Logging
 import Monitor
 import NIOCore
+import Store
 import Synchronization
+import Vision
 
 /// The request context of every route: Hummingbird's, with the WebSocket upgrade and the client's address
 /// (for the access log).
@@ -35,14 +37,22 @@ public final class GazetopServer: Sendable {
     let connections = Atomic(0)
     /// The liveness sessions issued and not yet forgotten.
     let sessions: any LivenessSessionStore
+    /// `/match`'s fetches of URLs; nil without `--allow-fetch`.
+    let fetcher: PictureFetcher?
 
     /// - Parameter sessions: where liveness sessions live; nil: in this process's memory.
+    /// - Throws: when `--allow-fetch` is asked for and TLS cannot be set up (the system's trust roots).
     public init(settings: ServeSettings, pool: VisionPool, log: AccessLog = AccessLog(),
-                sessions: (any LivenessSessionStore)? = nil) {
+                sessions: (any LivenessSessionStore)? = nil) throws {
         self.settings = settings
         self.pool = pool
         self.log = log
         self.sessions = sessions ?? MemorySessionStore(maxSessions: settings.liveness.maxSessions)
+        if settings.match.allowFetch {
+            fetcher = try PictureFetcher(maxBytes: settings.match.maxImageBytes, timeoutSeconds: settings.match.fetchTimeoutSeconds)
+        } else {
+            fetcher = nil
+        }
     }
 
     /// Serves until SIGTERM or SIGINT, then drains: no new connections, open ones closed (WebSockets with
@@ -69,7 +79,9 @@ public final class GazetopServer: Sendable {
         router.add(middleware: AccessLogMiddleware(log: log))
         router.add(middleware: APIErrorsMiddleware(log: log))
         router.get("/health") { _, _ in JSONResponse.make(self.healthJSON()) }
-        LivenessAPI(settings: settings.liveness, store: sessions, pool: pool).add(to: router)
+        LivenessAPI(settings: settings.liveness, store: sessions, pool: pool,
+                    enrolments: EnrolmentStore(path: settings.match.enrolmentFile), log: log).add(to: router)
+        MatchAPI(settings: settings.match, pool: pool, fetcher: fetcher).add(to: router)
         // A plain GET of the socket's path (no upgrade, or one refused): say why in JSON.
         router.get("/ws") { request, _ -> Response in
             if self.connections.load(ordering: .relaxed) >= self.settings.maxConnections {
@@ -129,11 +141,18 @@ public final class GazetopServer: Sendable {
         }
     }
 
-    /// `/health`: status, version, the models loaded, the vision workers and the connections open.
+    /// `/health`: status, version, the models loaded (face matching's two, or null for each when they are
+    /// missing, and `face_matching` saying whether `/match` works), the vision workers and the connections
+    /// open.
     func healthJSON() -> String {
-        "{\"status\":\"ok\",\"version\":\(JSONString.quoted(settings.version)),"
-            + "\"models\":{\"landmarks\":\(JSONString.quoted(pool.modelFile))},"
-            + "\"visionWorkers\":\(pool.workers.count),\"connections\":\(connections.load(ordering: .relaxed)),"
-            + "\"maxConnections\":\(settings.maxConnections),\"logWriteFailures\":\(log.failedWrites.load(ordering: .relaxed))}"
+        let matching = pool.matching == .loaded
+        func file(_ name: String) -> String { matching ? JSONString.quoted(name) : "null" }
+        var out = "{\"status\":\"ok\",\"version\":\(JSONString.quoted(settings.version))"
+        out += ",\"models\":{\"landmarks\":\(JSONString.quoted(pool.modelFile))"
+        out += ",\"face_recognition\":\(file(FaceEncoder.networkFile)),\"face_alignment\":\(file(FaceEncoder.alignmentFile))}"
+        out += ",\"face_matching\":\(matching),\"fetch\":\(fetcher != nil)"
+        out += ",\"visionWorkers\":\(pool.workers.count),\"connections\":\(connections.load(ordering: .relaxed))"
+        out += ",\"maxConnections\":\(settings.maxConnections),\"logWriteFailures\":\(log.failedWrites.load(ordering: .relaxed))}"
+        return out
     }
 }

@@ -4,6 +4,7 @@ import GazeCore
 import Hummingbird
 import Monitor
 import NIOCore
+import Store
 import Vision
 
 /// The liveness API, the original's names and shapes: `POST /initiate-liveness` draws a session (a random
@@ -14,6 +15,9 @@ struct LivenessAPI: Sendable {
     let settings: LivenessSettings
     let store: any LivenessSessionStore
     let pool: VisionPool
+    /// Who is enrolled (`gazetop enroll`'s store), read at each initiate that names someone.
+    let enrolments: EnrolmentStore
+    let log: AccessLog
 
     /// The largest `initiate` body read: a JSON object with one number.
     static let maxInitiateBytes = 64 * 1024
@@ -28,9 +32,9 @@ struct LivenessAPI: Sendable {
     func initiate(_ request: Request) async throws -> Response {
         let body = try await Self.collect(request, upTo: Self.maxInitiateBytes, what: "the request body")
         var config = GazeConfig()
-        if let duration = try Self.areaDuration(body, allowed: settings.areaDurationRange) {
-            config.challenge.areaDurationSeconds = duration
-        }
+        let fields = try Self.initiateFields(body, allowed: settings.areaDurationRange)
+        if let duration = fields.areaDuration { config.challenge.areaDurationSeconds = duration }
+        let enrolled = try fields.enrolled.map { (name) throws(APIError) in try identity(of: name) }
         var rng = SystemRandomNumberGenerator()
         let grid = ScreenGrid(config: config.screen)
         let sequence = ChallengeSequence.random(count: config.challenge.areaCount, grid: grid, using: &rng)
@@ -40,7 +44,7 @@ struct LivenessAPI: Sendable {
         let now = Date().timeIntervalSince1970
         let session = LivenessSession(id: Self.newSessionId(using: &rng), sequence: sequence, plan: plan,
                                       areaDurationSeconds: config.challenge.areaDurationSeconds, issuedAt: now,
-                                      expiresAt: now + settings.sessionTTLSeconds)
+                                      expiresAt: now + settings.sessionTTLSeconds, enrolled: enrolled)
         do {
             try await store.add(session, now: now)
         } catch {
@@ -50,27 +54,51 @@ struct LivenessAPI: Sendable {
                                                    ttlSeconds: settings.sessionTTLSeconds))
     }
 
-    /// `area_duration` from an `initiate` body: none (an empty body, or no such field) keeps the default.
-    static func areaDuration(_ body: ByteBuffer, allowed: ClosedRange<Double>) throws(APIError) -> Double? {
-        guard body.readableBytes > 0 else { return nil }
-        struct Fields: Decodable {
-            var areaDuration: Double?
-            enum CodingKeys: String, CodingKey { case areaDuration = "area_duration" }
+    /// The person enrolled as `name`, as `challenge --enrolled NAME` reads them (`EnrolledPerson.requirement`).
+    func identity(of name: String) throws(APIError) -> EnrolledIdentity {
+        guard pool.matching == .loaded else { throw MatchAPI.modelsMissing }
+        if let problem = EnrolmentStore.check(name: name) { throw APIError(.badRequest, "enrolled: \(problem)") }
+        do throws(StateFileError) {
+            return EnrolledIdentity(name: name, requirement: try enrolments.person(name).requirement())
+        } catch {
+            guard error.kind == .refused else {
+                // The store's trouble is the server's, and its path no client's business: logged, not said.
+                log.write("gazetop serve: the enrolment store: \(error)")
+                throw APIError(.internalServerError, "the server's enrolment store cannot be read")
+            }
+            throw APIError(.unprocessableContent, "no one is enrolled as '\(name.prefix(64))' (gazetop enroll NAME PHOTO... on the server)")
         }
+    }
+
+    /// What an `initiate` body may say: `area_duration` and `enrolled`, each optional (an empty body is
+    /// the defaults).
+    struct InitiateFields: Decodable {
+        var areaDuration: Double?
+        var enrolled: String?
+        enum CodingKeys: String, CodingKey {
+            case areaDuration = "area_duration"
+            case enrolled
+        }
+    }
+
+    static func initiateFields(_ body: ByteBuffer, allowed: ClosedRange<Double>) throws(APIError) -> InitiateFields {
+        guard body.readableBytes > 0 else { return InitiateFields() }
         let range = "\(RecordEncoding.num(allowed.lowerBound, 1)) to \(RecordEncoding.num(allowed.upperBound, 1))"
-        let fields: Fields
+        let fields: InitiateFields
         do {
-            fields = try JSONDecoder().decode(Fields.self, from: Data(body.readableBytesView))
+            fields = try JSONDecoder().decode(InitiateFields.self, from: Data(body.readableBytesView))
         } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            if context.codingPath[0].stringValue == "enrolled" {
+                throw APIError(.badRequest, "enrolled must be the name of an enrolled person (a string)")
+            }
             throw APIError(.badRequest, "area_duration must be a number of seconds from \(range)")
         } catch {
             throw APIError(.badRequest, "the body is not a JSON object; send {\"area_duration\": 3.0} or nothing")
         }
-        guard let duration = fields.areaDuration else { return nil }
-        guard allowed.contains(duration) else {
+        if let duration = fields.areaDuration, !allowed.contains(duration) {
             throw APIError(.badRequest, "area_duration must be a number of seconds from \(range)")
         }
-        return duration
+        return fields
     }
 
     static func initiateJSON(_ s: LivenessSession, schedule: ChallengeSchedule, ttlSeconds: Double) -> String {
@@ -89,6 +117,7 @@ struct LivenessAPI: Sendable {
             "{\"step\":\"\(step.kind.rawValue)\",\"cell\":\(step.cell.map(String.init) ?? "null"),\"start\":\(num(step.startSeconds))"
                 + ",\"duration\":\(num(step.durationSeconds)),\"instruction\":\(JSONString.quoted(step.instruction))}"
         }.joined(separator: ",") + "]"
+        out += ",\"enrolled\":\(s.enrolled.map { JSONString.quoted($0.name) } ?? "null")"
         out += ",\"expires_in\":\(num(ttlSeconds))}"
         return out
     }
@@ -136,19 +165,33 @@ struct LivenessAPI: Sendable {
         }
         var config = GazeConfig()
         config.challenge.areaDurationSeconds = session.areaDurationSeconds
-        let recording = ChallengeRecording(sequence: session.sequence, plan: session.plan, calibration: nil, config: config)
-        let outcome = try await RecordingJob.run(recording, path: upload.path, maxSeconds: maxSeconds, on: worker)
-        return JSONResponse.make(Self.submitJSON(outcome, sessionId: sessionId,
+        // With someone enrolled, scored as `challenge --input FILE --enrolled NAME` is: the identity
+        // required, the followed face described at the challenge's moments by this worker's encoder.
+        var describer: FollowedFaceDescriber?
+        if session.enrolled != nil {
+            guard let faces = worker.faces else { throw MatchAPI.modelsMissing }
+            describer = FollowedFaceDescriber(encoder: faces.encoder, config: config.matching)
+        }
+        let recording = ChallengeRecording(sequence: session.sequence, plan: session.plan, calibration: nil, config: config,
+                                           identity: session.enrolled?.requirement)
+        let outcome = try await RecordingJob.run(recording, describer: describer, path: upload.path, maxSeconds: maxSeconds, on: worker)
+        return JSONResponse.make(Self.submitJSON(outcome, sessionId: sessionId, enrolled: session.enrolled?.name,
+                                                 descriptors: describer?.count ?? 0,
                                                  processingSeconds: Date().timeIntervalSince(started)))
     }
 
-    static func submitJSON(_ o: ChallengeOutcome, sessionId: String, processingSeconds: Double) -> String {
+    /// The answer: the original API's fields, then gazetop's (the checks as `challenge --result` writes
+    /// them, and whose face was required).
+    static func submitJSON(_ o: ChallengeOutcome, sessionId: String, enrolled: String? = nil, descriptors: Int = 0,
+                           processingSeconds: Double) -> String {
         var out = "{\"success\":true,\"session_id\":\(JSONString.quoted(sessionId)),\"result\":\"\(o.result.rawValue)\""
         out += ",\"reason\":\(o.advice.map(JSONString.quoted) ?? "null")"
         out += ",\"sequence\":[\(o.sequence.map(String.init).joined(separator: ","))]"
         out += ",\"overall_accuracy\":\(RecordEncoding.num(o.overallAccuracy, 3))"
         out += ",\"sequence_results\":" + ChallengeResultEncoding.sequenceResults(o.cells)
         out += ",\"failed_checks\":" + ChallengeResultEncoding.failedChecks(o)
+        out += ",\"checks\":" + ChallengeResultEncoding.checks(o)
+        out += ",\"identity\":" + (enrolled.map { "{\"enrolled\":\(JSONString.quoted($0)),\"descriptors\":\(descriptors)}" } ?? "null")
         out += ",\"stopped\":\(o.stop.map { JSONString.quoted($0.name) } ?? "null")"
         out += ",\"processing_time\":\(RecordEncoding.num(processingSeconds, 3))}"
         return out
@@ -238,13 +281,13 @@ final class RecordingJob: @unchecked Sendable {
     }
 
     /// Scores the recording at `path` on `worker`'s queue and waits for the outcome.
-    static func run(_ recording: ChallengeRecording, path: String, maxSeconds: Double,
+    static func run(_ recording: ChallengeRecording, describer: FollowedFaceDescriber? = nil, path: String, maxSeconds: Double,
                     on worker: VisionWorker) async throws(APIError) -> ChallengeOutcome {
         try await withCheckedContinuation { (done: CheckedContinuation<Result<ChallengeOutcome, APIError>, Never>) in
             worker.queue.async {
                 do throws(CaptureError) {
                     let source = TimeLimitedSource(try VideoFileSource(path: path), maxSeconds: maxSeconds)
-                    let job = RecordingJob(worker: worker, source: source, run: recording.scoring(source, model: worker.model),
+                    let job = RecordingJob(worker: worker, source: source, run: recording.scoring(source, model: worker.model, describer: describer),
                                            path: path, maxSeconds: maxSeconds, done: done)
                     job.turn()
                 } catch {

@@ -11,15 +11,31 @@ public struct LivenessSession: Sendable, Equatable {
     /// Wall-clock seconds since 1970.
     public var issuedAt: Double
     public var expiresAt: Double
+    /// The enrolled person the challenge's face must be (`enrolled` at initiate), as read then; nil: no
+    /// identity checks.
+    public var enrolled: EnrolledIdentity?
 
     public init(id: String, sequence: [Int], plan: CalibrationPlan, areaDurationSeconds: Double, issuedAt: Double,
-                expiresAt: Double) {
+                expiresAt: Double, enrolled: EnrolledIdentity? = nil) {
         self.id = id
         self.sequence = sequence
         self.plan = plan
         self.areaDurationSeconds = areaDurationSeconds
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
+        self.enrolled = enrolled
+    }
+}
+
+/// Whom a session's face must be: the name it was initiated with and that person's requirement, read from
+/// the enrolment store at initiate (a later re-enrolment does not change a session already drawn).
+public struct EnrolledIdentity: Sendable, Equatable {
+    public var name: String
+    public var requirement: IdentityRequirement
+
+    public init(name: String, requirement: IdentityRequirement) {
+        self.name = name
+        self.requirement = requirement
     }
 }
 

@@ -1,4 +1,5 @@
 import GazeCore
+import Store
 
 /// Everything `gazetop serve` is told, with the defaults. Sizes in bytes, times in seconds.
 public struct ServeSettings: Sendable {
@@ -18,6 +19,8 @@ public struct ServeSettings: Sendable {
     public var eye: EyeSessionSettings
     /// The liveness API's sessions and uploads.
     public var liveness = LivenessSettings()
+    /// `POST /match`'s limits and whether it fetches URLs.
+    public var match = MatchSettings()
 
     public init(version: String, visionWorkers: Int, eye: EyeSessionSettings) {
         self.version = version
@@ -41,6 +44,27 @@ public struct LivenessSettings: Sendable {
     public var areaDurationRange = 1.0...10.0
     /// Sessions kept at once; past this, initiating one is refused (503) until some expire.
     public var maxSessions = 100_000
+
+    public init() {}
+}
+
+/// `POST /match`'s limits. Bytes and seconds.
+public struct MatchSettings: Sendable {
+    /// The largest picture taken, decoded from base64 or fetched (the 10 MB per image).
+    public var maxImageBytes = 10 * 1024 * 1024
+    /// Pictures larger than this on either side are scaled down before faces are looked for in them.
+    public var maxImageSide = 1024
+    /// A picture whose header claims more pixels than this is refused undecoded.
+    public var maxImagePixels = 40_000_000
+    /// The decision's threshold when a request gives none.
+    public var threshold = MatchConfig().threshold
+    /// Whether an image may be a URL the server fetches (`serve --allow-fetch`); never a private address.
+    public var allowFetch = false
+    /// The longest a fetch may take, connection included.
+    public var fetchTimeoutSeconds: Int64 = 10
+    /// Where the enrolled people are (`gazetop enroll` writes it), read at each `initiate-liveness` that
+    /// names one.
+    public var enrolmentFile = StatePaths.enrolmentFile
 
     public init() {}
 }

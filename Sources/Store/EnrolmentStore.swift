@@ -38,6 +38,18 @@ public struct EnrolledPerson: Codable, Sendable, Equatable {
         FaceDescriptor.mean(photos.map { grey ? $0.greyDescriptor : $0.descriptor })
     }
 
+    /// Whom a challenge must show when this person is required: their photos' grey descriptor (a camera's
+    /// frames are grey). The one place `challenge --enrolled` and the server's `enrolled` turn a person
+    /// into a requirement.
+    public func requirement() throws(StateFileError) -> IdentityRequirement {
+        // A person without a photo (a hand-edited file) must not turn the check off: nil would mean "no one
+        // required" and the challenge would pass for anyone.
+        guard let descriptor = descriptor(grey: true) else {
+            throw StateFileError(.malformed, "'\(name)' is enrolled without a photo; enrol them again")
+        }
+        return IdentityRequirement(enrolled: descriptor)
+    }
+
     enum CodingKeys: String, CodingKey {
         case name, photos
         case enrolledAt = "enrolled_at"

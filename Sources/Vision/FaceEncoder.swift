@@ -35,6 +35,13 @@ public struct ColourPicture: Sendable {
                              width: width, height: height)
     }
 
+    /// A picture that arrives as bytes (JPEG or PNG, sent to the server), through `PictureDecoding`'s
+    /// refusals and scaled down so that neither side exceeds `maxSide`.
+    public static func decode(_ bytes: [UInt8], maxSide: Int, maxPixels: Int) throws(PictureDecoding.Problem) -> ColourPicture {
+        let p = try PictureDecoding.decodeColour(bytes, maxSide: maxSide, maxPixels: maxPixels)
+        return ColourPicture(bgr: p.bgr, gray: p.gray, width: p.width, height: p.height)
+    }
+
     /// A grey picture as the network takes it: the grey level in all three channels. A camera's frames
     /// reach vision grey only, so the challenge's identity checks describe faces this way, and an
     /// enrolment keeps its photos' grey descriptors beside their colour ones (`FaceReader.greyscale`).

@@ -111,10 +111,14 @@ public final class FaceReader {
         throw .noFace(path: path)
     }
 
+    /// A picture already decoded (one sent to the server): its one clear face, refusals naming it `name`.
+    public func read(_ picture: ColourPicture, name: String) throws(FaceInputError) -> FaceSample {
+        let face = try clearFace(faces(in: picture.gray, width: picture.width, height: picture.height), path: name)
+        return FaceSample(path: name, kind: .photo, descriptor: try describe(picture, face), faces: [face])
+    }
+
     private func readPhoto(_ path: String) throws -> FaceSample {
-        let picture = try ColourPicture.load(path: path)
-        let face = try clearFace(faces(in: picture.gray, width: picture.width, height: picture.height), path: path)
-        return FaceSample(path: path, kind: .photo, descriptor: try describe(picture, face), faces: [face])
+        try read(try ColourPicture.load(path: path), name: path)
     }
 
     private func readPhotos(_ paths: [String], folder: String) throws -> FaceSample {

@@ -48,7 +48,7 @@ struct Match: ParsableCommand {
             }
         }
         let result = FaceMatch(samples[0].descriptor, samples[1].descriptor, threshold: matchOptions.threshold)
-        print(json ? MatchText.json(result, samples) : MatchText.line(result))
+        print(json ? MatchEncoding.json(result, samples) : MatchEncoding.line(result))
         // Checked here too: "different" leaves by an exit status, past the check main makes after a success.
         if let reason = StandardOutput.flushFailure() {
             StandardError.write("gazetop: cannot write standard output: \(reason)\n")
@@ -56,29 +56,4 @@ struct Match: ParsableCommand {
         }
         if !result.isSamePerson { throw ExitCode(1) }
     }
-}
-
-/// How a match reads, for people and as JSON (the original liveness API's `match`, `similarity_score`,
-/// `threshold`, with the distance and, per input, the faces used).
-enum MatchText {
-    static func line(_ m: FaceMatch) -> String {
-        "\(m.isSamePerson ? "same person" : "different people"): distance \(f3(m.distance)) "
-            + "(threshold \(f3(m.threshold))), similarity \(f3(m.similarity))"
-    }
-
-    static func json(_ m: FaceMatch, _ samples: [FaceSample]) -> String {
-        let inputs = samples.map { s in
-            let faces = s.faces.map { f in
-                "{\"box\":[\(f1(f.box.x)),\(f1(f.box.y)),\(f1(f.box.width)),\(f1(f.box.height))],"
-                    + "\"quality\":\(f3(f.score)),\"frame\":\(f.frame.map(String.init) ?? "null")}"
-            }
-            return "{\"path\":\(JSONString.quoted(s.path)),\"kind\":\"\(s.kind.rawValue)\",\"faces\":[\(faces.joined(separator: ","))]}"
-        }
-        return "{\"match\":\(m.isSamePerson),\"similarity_score\":\(f4(m.similarity)),\"threshold\":\(f4(m.threshold)),"
-            + "\"distance\":\(f4(m.distance)),\"inputs\":[\(inputs.joined(separator: ","))]}"
-    }
-
-    private static func f1(_ v: Double) -> String { String(format: "%.1f", v) }
-    private static func f3(_ v: Double) -> String { String(format: "%.3f", v) }
-    private static func f4(_ v: Double) -> String { String(format: "%.4f", v) }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Glibc
 import Monitor
 import Server
+import Vision
 import Synchronization
 
 struct Serve: ParsableCommand {
@@ -22,7 +23,14 @@ struct Serve: ParsableCommand {
             sequence of cells and short calibration, with the schedule a page shows. POST \
             /submit-liveness (multipart/form-data: session_id, video: WebM or MP4) scores its recording by \
             the rules of gazetop challenge --input. A session is submitted once, within --session-ttl \
-            seconds; uploads above --max-video-mb or longer than 60 s are refused.
+            seconds; uploads above --max-video-mb or longer than 60 s are refused. With {"enrolled": NAME} \
+            (someone gazetop enroll enrolled on this machine), the recording must also show that person, \
+            the same face throughout (the checks enrolled_person and same_person), as with challenge --enrolled.
+
+            POST /match ({"image1": "data:image/jpeg;base64,...", "image2": "...", "threshold": 0.34}) says \
+            whether two photos show the same person, with the fields of gazetop match --json. With \
+            --allow-fetch an image may also be an http(s) URL, fetched only from public addresses. Without \
+            the face-matching models (make face-models) the rest is served and /match answers 503.
 
             One line per request or connection goes to stderr in the Common Log Format. SIGTERM or Ctrl-C \
             stops it cleanly: no new connections, open ones closed, then exit 0.
@@ -48,6 +56,13 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-video-mb"), help: ArgumentHelp("The largest liveness upload taken, in MB.", valueName: "MB"))
     var maxVideoMB = LivenessSettings().maxUploadBytes / (1024 * 1024)
 
+    @Option(name: .customLong("match-models"), help: ArgumentHelp(
+        "Folder holding the face-matching models (as for match); without them /match is off.", valueName: "dir"))
+    var matchModels: String?
+
+    @Flag(name: .customLong("allow-fetch"), help: "Let /match fetch images named by http(s) URL (public addresses only).")
+    var allowFetch = false
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
@@ -67,7 +82,12 @@ struct Serve: ParsableCommand {
     func run() throws {
         try failing {
             let count = workers ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-            let pool = try VisionPool(count: count) { () throws(CommandFailure) in try modelOptions.load() }
+            let matchModels = self.matchModels
+            let pool = try VisionPool(count: count, load: { () throws(CommandFailure) in try modelOptions.load() },
+                                      loadFaces: { () throws(ModelError) in try FaceReader(encoder: FaceEncoder(folder: matchModels)) })
+            if case .missing(let reason) = pool.matching {
+                StandardError.write("gazetop serve: face matching is off (/match answers 503): \(reason)\n")
+            }
             // Frames are analysed as `analyze` analyses files (detection in line), so the same frames give
             // the same records.
             var settings = ServeSettings(version: Gazetop.version, visionWorkers: count,
@@ -77,7 +97,11 @@ struct Serve: ParsableCommand {
             settings.maxConnections = maxConnections
             settings.liveness.sessionTTLSeconds = sessionTTL
             settings.liveness.maxUploadBytes = maxVideoMB * 1024 * 1024
-            let server = GazetopServer(settings: settings, pool: pool)
+            settings.match.allowFetch = allowFetch
+            let server: GazetopServer
+            do { server = try GazetopServer(settings: settings, pool: pool) } catch {
+                throw CommandFailure(.server, "cannot set up TLS for --allow-fetch: \(error)")
+            }
             let host = self.host
             try Self.block {
                 try await server.run { port in

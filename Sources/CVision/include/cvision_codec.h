@@ -43,6 +43,13 @@ cvs_status cvs_jpeg_decode_gray(const uint8_t *data, size_t size, int32_t reduct
 cvs_status cvs_image_decode_gray(const uint8_t *data, size_t size, int32_t max_side, uint8_t *gray,
                                  size_t capacity, int32_t *width, int32_t *height, cvs_error *error);
 
+/// The same decoding in colour, for face matching (its network takes colour): packed B, G, R into `bgr`
+/// (3 bytes a pixel) and the grey made from them (OpenCV's BGR-to-grey, as cvs_picture_load_colour makes
+/// it) into `gray`, both scaled as cvs_image_decode_gray scales. `capacity` counts pixels: `bgr` holds
+/// 3 * capacity bytes, `gray` capacity.
+cvs_status cvs_image_decode_bgr(const uint8_t *data, size_t size, int32_t max_side, uint8_t *bgr, uint8_t *gray,
+                                size_t capacity, int32_t *width, int32_t *height, cvs_error *error);
+
 /// A video file being written (OpenCV's writer over FFmpeg): what tests upload as a browser's recording.
 typedef struct cvs_video_writer cvs_video_writer;
 
