@@ -62,6 +62,11 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The web page, compiled into the binary (see WebPage.swift).
+            resources: [
+                .embedInCode("Web/index.html"), .embedInCode("Web/style.css"), .embedInCode("Web/page.js"),
+                .embedInCode("Web/camera.js"), .embedInCode("Web/live.js"), .embedInCode("Web/challenge.js"),
             ]
         ),
         .executableTarget(

@@ -69,6 +69,7 @@ public final class GazetopServer: Sendable {
         router.add(middleware: AccessLogMiddleware(log: log))
         router.add(middleware: APIErrorsMiddleware(log: log))
         router.get("/health") { _, _ in JSONResponse.make(self.healthJSON()) }
+        WebPage.add(to: router)
         LivenessAPI(settings: settings.liveness, store: sessions, pool: pool).add(to: router)
         // A plain GET of the socket's path (no upgrade, or one refused): say why in JSON.
         router.get("/ws") { request, _ -> Response in

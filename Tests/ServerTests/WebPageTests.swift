@@ -1,0 +1,93 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The web page at `/` in a real browser: Debian's Chromium, headless, its fake camera playing a shared ZJU
+/// clip (a person looking into the camera), against a `gazetop serve` on loopback. The live view must show
+/// what `/ws` answers, and the challenge must run its whole schedule, upload its recording and show the
+/// verdict: a clip of someone staring at the camera fails (they never look at the cells).
+///
+/// Set `GAZETOP_SCREENSHOTS=FOLDER` to keep a screenshot of each view there (to look at; never committed).
+@Suite(.serialized, .enabled(if: TestData.ready, Comment(rawValue: TestData.skipMessage)),
+       .enabled(if: Chromium.executable != nil, Comment(rawValue: Chromium.skipMessage)))
+struct WebPageTests {
+    /// The page's files come from the binary, each with its type and the policy that keeps the page to its
+    /// own server.
+    @Test func pageFilesAreServed() throws {
+        let server = try SharedServer.get()
+        for (path, type) in [("/", "text/html"), ("/web/style.css", "text/css"), ("/web/page.js", "text/javascript"),
+                             ("/web/camera.js", "text/javascript"), ("/web/live.js", "text/javascript"),
+                             ("/web/challenge.js", "text/javascript")] {
+            let answer = try HTTP.request(port: server.port, "GET", path)
+            #expect(answer.status == 200, "\(path)")
+            #expect(answer.headers["content-type"]?.hasPrefix(type) == true, "\(path): \(answer.headers)")
+            #expect(answer.headers["content-security-policy"]?.contains("default-src 'self'") == true, "\(path)")
+            #expect(!answer.body.isEmpty, "\(path)")
+        }
+        let missing = try HTTP.request(port: server.port, "GET", "/web/nothing.js")
+        #expect(missing.status == 404)
+        #expect(missing.json?["success"] as? Bool == false)
+    }
+
+    @Test(.timeLimit(.minutes(3))) func liveViewAndChallengeInChromium() throws {
+        let server = try SharedServer.get()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let camera = folder + "/camera.y4m"
+        try Y4MClip.write(TestData.blinkClip, to: camera)
+        let browser = try Chromium(camera: camera, folder: folder)
+        defer { browser.stop() }
+        let page = try browser.page()
+        let keep = ProcessInfo.processInfo.environment["GAZETOP_SCREENSHOTS"]
+        func screenshot(_ name: String) throws {
+            guard let keep else { return }
+            try page.screenshot().write(to: URL(fileURLWithPath: keep).appendingPathComponent("webpage-\(name).png"))
+        }
+
+        try page.navigate("http://127.0.0.1:\(server.port)/")
+        try page.waitUntil("document.getElementById('nav-live')?.getAttribute('aria-current') === 'page'",
+                           seconds: 30, describe: "document.body ? document.body.innerText : 'no body'")
+
+        // The live view: the camera's frames to /ws, the answers on the page.
+        try page.evaluate("document.getElementById('live-start').click()")
+        let liveState = "document.getElementById('live-status').textContent + ' | ' + document.getElementById('live-error').textContent"
+            + " + ' | ' + document.getElementById('live-metrics').innerText"
+        try page.waitUntil("Number(document.getElementById('live-metrics').dataset.frames) >= 20", seconds: 60, describe: liveState)
+        let contact = try page.string("document.getElementById('m-contact').dataset.state")
+        #expect(["yes", "no"].contains(contact), "a face is in view, so eye contact is judged: \(try page.string(liveState))")
+        let ear = try page.string("document.getElementById('m-ear').textContent")
+        #expect(ear.wholeMatch(of: /0\.\d\d \/ 0\.\d\d/) != nil, "EAR of both eyes: \(ear)")
+        let percentage = try page.string("document.getElementById('m-pct').textContent")
+        #expect(percentage.wholeMatch(of: /\d{1,3}%/) != nil, "the rolling eye contact: \(percentage)")
+        #expect(Int(try page.string("document.getElementById('m-blinks').textContent")) != nil)
+        #expect(try page.evaluate("document.getElementById('live-error').hidden") as? Bool == true,
+                "no error: \(try page.string(liveState))")
+        try screenshot("live")
+        try page.evaluate("document.getElementById('live-stop').click()")
+
+        // The challenge: its whole schedule on the stage while recording, then the verdict.
+        try page.evaluate("location.hash = '#challenge'")
+        try page.waitUntil("!document.getElementById('challenge').hidden", seconds: 10, describe: "location.hash")
+        try page.evaluate("document.getElementById('area-duration').value = '1'; document.getElementById('challenge-start').click()")
+        let challengeState = "'stage: ' + (document.getElementById('stage').hidden ? 'hidden' : document.getElementById('stage').innerText)"
+            + " + ' | status: ' + document.getElementById('challenge-status').textContent"
+            + " + ' | error: ' + document.getElementById('challenge-error').textContent"
+        try page.waitUntil("document.querySelector('#stage-grid .cell.lit') !== null", seconds: 60, describe: challengeState)
+        try screenshot("challenge-stage")
+        try page.waitUntil("!document.getElementById('result').hidden || !document.getElementById('challenge-error').hidden",
+                           seconds: 90, describe: challengeState)
+        #expect(try page.evaluate("document.getElementById('challenge-error').hidden") as? Bool == true,
+                "no error: \(try page.string(challengeState))")
+        let result = try page.string("document.getElementById('result').dataset.result")
+        #expect(result == "fail", "someone staring at the camera never follows the cells: \(try page.string("document.getElementById('result').innerText"))")
+        #expect(try page.string("document.getElementById('result-title').textContent") == "Failed")
+        let advice = try page.string("document.getElementById('result-advice').textContent")
+        #expect(!advice.isEmpty, "the one thing to do is said")
+        #expect(try page.evaluate("document.getElementById('result-cells').tBodies[0].rows.length") as? Int == 3)
+        #expect(try page.evaluate("document.activeElement.id") as? String == "result-title", "the verdict has the focus")
+        try screenshot("challenge-result")
+        #expect(server.log.contains("\"POST /submit-liveness HTTP/1.1\" 200"), "the recording was scored")
+        #expect(page.problems.isEmpty, "the page ran without errors: \(page.problems)")
+    }
+}
