@@ -29,7 +29,9 @@ final class Chromium: @unchecked Sendable { // only started, driven from the one
         self.folder = folder
         let profile = folder + "/profile"
         let logPath = folder + "/chromium.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw ClientError(description: "cannot create the browser's log in \(folder)")
+        }
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         var arguments = [
@@ -41,7 +43,7 @@ final class Chromium: @unchecked Sendable { // only started, driven from the one
             "--user-data-dir=\(profile)", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             "--use-file-for-fake-video-capture=\(camera)",
-            "--window-size=1024,720",
+            "--window-size=1024,900",
         ]
         // Chromium refuses to run as root with its sandbox (a container's test run often is root).
         if getuid() == 0 { arguments.append("--no-sandbox") }
@@ -154,6 +156,7 @@ final class DevToolsPage {
 
     /// Evaluates JavaScript in the page (awaiting a promise, as a user's gesture so a click may ask for full
     /// screen) and returns its value.
+    @discardableResult
     func evaluate(_ expression: String) throws -> Any? {
         let result = try call("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true,
                                                    "userGesture": true])

@@ -54,37 +54,59 @@ struct WebPageTests {
         let liveState = "document.getElementById('live-status').textContent + ' | ' + document.getElementById('live-error').textContent"
             + " + ' | ' + document.getElementById('live-metrics').innerText"
         try page.waitUntil("Number(document.getElementById('live-metrics').dataset.frames) >= 20", seconds: 60, describe: liveState)
+        let shown = try page.string(liveState)
         let contact = try page.string("document.getElementById('m-contact').dataset.state")
-        #expect(["yes", "no"].contains(contact), "a face is in view, so eye contact is judged: \(try page.string(liveState))")
+        #expect(["yes", "no"].contains(contact), "a face is in view, so eye contact is judged: \(shown)")
         let ear = try page.string("document.getElementById('m-ear').textContent")
         #expect(ear.wholeMatch(of: /0\.\d\d \/ 0\.\d\d/) != nil, "EAR of both eyes: \(ear)")
         let percentage = try page.string("document.getElementById('m-pct').textContent")
         #expect(percentage.wholeMatch(of: /\d{1,3}%/) != nil, "the rolling eye contact: \(percentage)")
-        #expect(Int(try page.string("document.getElementById('m-blinks').textContent")) != nil)
-        #expect(try page.evaluate("document.getElementById('live-error').hidden") as? Bool == true,
-                "no error: \(try page.string(liveState))")
+        let blinks = try page.string("document.getElementById('m-blinks').textContent")
+        #expect(Int(blinks) != nil, "blinks counted: \(blinks)")
+        let liveErrorHidden = try page.evaluate("document.getElementById('live-error').hidden") as? Bool
+        #expect(liveErrorHidden == true, "no error: \(shown)")
         try screenshot("live")
         try page.evaluate("document.getElementById('live-stop').click()")
 
         // The challenge: its whole schedule on the stage while recording, then the verdict.
         try page.evaluate("location.hash = '#challenge'")
         try page.waitUntil("!document.getElementById('challenge').hidden", seconds: 10, describe: "location.hash")
+        // What the stage shows is noted by the page itself as it changes, so a slow look from here misses nothing.
+        try page.evaluate("""
+            window.stagesSeen = [];
+            new MutationObserver(() => {
+              const lit = document.querySelector('#stage-grid .cell.lit'), dot = document.querySelector('#stage-grid .cell.dotted');
+              const now = lit ? 'cell ' + lit.dataset.cell : dot ? 'dot ' + dot.dataset.cell : null;
+              if (now && window.stagesSeen[window.stagesSeen.length - 1] !== now) window.stagesSeen.push(now);
+            }).observe(document.getElementById('stage-grid'), { subtree: true, attributes: true, attributeFilter: ['class'] });
+            """)
         try page.evaluate("document.getElementById('area-duration').value = '1'; document.getElementById('challenge-start').click()")
         let challengeState = "'stage: ' + (document.getElementById('stage').hidden ? 'hidden' : document.getElementById('stage').innerText)"
             + " + ' | status: ' + document.getElementById('challenge-status').textContent"
             + " + ' | error: ' + document.getElementById('challenge-error').textContent"
-        try page.waitUntil("document.querySelector('#stage-grid .cell.lit') !== null", seconds: 60, describe: challengeState)
-        try screenshot("challenge-stage")
-        try page.waitUntil("!document.getElementById('result').hidden || !document.getElementById('challenge-error').hidden",
-                           seconds: 90, describe: challengeState)
-        #expect(try page.evaluate("document.getElementById('challenge-error').hidden") as? Bool == true,
-                "no error: \(try page.string(challengeState))")
+        let finished = "!document.getElementById('result').hidden || !document.getElementById('challenge-error').hidden"
+        try page.waitUntil("document.querySelector('#stage-grid .cell.lit') !== null || \(finished)", seconds: 60, describe: challengeState)
+        if try page.evaluate("document.querySelector('#stage-grid .cell.lit') !== null") as? Bool == true {
+            try screenshot("challenge-stage")
+        }
+        try page.waitUntil(finished, seconds: 90, describe: challengeState)
+        let ended = try page.string(challengeState)
+        let errorHidden = try page.evaluate("document.getElementById('challenge-error').hidden") as? Bool
+        #expect(errorHidden == true, "no error: \(ended)")
         let result = try page.string("document.getElementById('result').dataset.result")
-        #expect(result == "fail", "someone staring at the camera never follows the cells: \(try page.string("document.getElementById('result').innerText"))")
+        let verdict = try page.string("document.getElementById('result').innerText")
+        #expect(result == "fail", "someone staring at the camera never follows the cells: \(verdict)")
         #expect(try page.string("document.getElementById('result-title').textContent") == "Failed")
         let advice = try page.string("document.getElementById('result-advice').textContent")
         #expect(!advice.isEmpty, "the one thing to do is said")
-        #expect(try page.evaluate("document.getElementById('result-cells').tBodies[0].rows.length") as? Int == 3)
+        // The stage went through the schedule: the calibration's dots, then each cell the verdict lists.
+        let areas = try page.evaluate("[...document.getElementById('result-cells').tBodies[0].rows].map(r => r.cells[0].textContent)")
+            as? [String] ?? []
+        #expect(areas.count == 3, "a row per cell: \(verdict)")
+        let seen = try page.evaluate("window.stagesSeen") as? [String] ?? []
+        let dots = seen.prefix { $0.hasPrefix("dot ") }
+        #expect(dots.count == 3 && Set(dots).count == 3, "the calibration's three dots first: \(seen)")
+        #expect(Array(seen.dropFirst(dots.count)) == areas.map { "cell \($0)" }, "then each cell in turn: \(seen) for \(areas)")
         #expect(try page.evaluate("document.activeElement.id") as? String == "result-title", "the verdict has the focus")
         try screenshot("challenge-result")
         #expect(server.log.contains("\"POST /submit-liveness HTTP/1.1\" 200"), "the recording was scored")

@@ -182,7 +182,10 @@ export class ChallengeView {
     $("result-advice").textContent = v.result === "pass"
       ? "A live person followed the cells. Nothing more to do."
       : (v.reason ? v.reason.charAt(0).toUpperCase() + v.reason.slice(1) + "." : "Please try again.").replace(/\.\.$/, ".");
-    const parts = ["Gaze on the highlighted cells: " + Math.round(v.overall_accuracy * 100) + "% of the frames."];
+    const reached = v.sequence_results.some((cell) => cell.frames > 0);
+    // A verdict can come before the cells (a calibration that could not be fitted): say so, not "0%".
+    const parts = [reached ? "Gaze on the highlighted cells: " + Math.round(v.overall_accuracy * 100) + "% of the frames."
+      : "It ended after the calibration dots, before the highlighted cells."];
     if (v.failed_checks && v.failed_checks.length) {
       parts.push("Checks failed: " + v.failed_checks.map((c) => c.replace(/_/g, " ")).join(", ") + ".");
     }
@@ -192,8 +195,9 @@ export class ChallengeView {
     const rows = $("result-cells").tBodies[0];
     rows.replaceChildren(...v.sequence_results.map((cell) => {
       const row = document.createElement("tr");
-      for (const text of [String(cell.area), cell.accuracy == null ? "-" : Math.round(cell.accuracy * 100) + "%",
-                          cell.frames_on_target + " of " + cell.frames]) {
+      const scored = cell.frames > 0 && cell.accuracy != null;
+      for (const text of [String(cell.area), scored ? Math.round(cell.accuracy * 100) + "%" : "not reached",
+                          scored ? cell.frames_on_target + " of " + cell.frames : "-"]) {
         const td = document.createElement("td");
         td.textContent = text;
         row.append(td);
