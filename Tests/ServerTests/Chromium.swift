@@ -22,9 +22,10 @@ final class Chromium: @unchecked Sendable { // only started, driven from the one
     }()
     static let skipMessage = "needs Debian's chromium (scripts/install-deps.sh installs it)"
 
-    /// Starts the browser on a blank page, its fake camera playing `camera` (a .y4m file) over and over.
+    /// Starts the browser on a blank page, its fake camera playing `camera` (a .y4m file) over and over, or
+    /// its own test pattern without one; `grantsCamera` false refuses the camera as a person can.
     /// `folder` (made by the caller, removed by it) holds the browser's profile and its log.
-    init(camera: String, folder: String) throws {
+    init(camera: String?, grantsCamera: Bool = true, folder: String) throws {
         guard let executable = Self.executable else { throw ClientError(description: Self.skipMessage) }
         self.folder = folder
         let profile = folder + "/profile"
@@ -40,11 +41,14 @@ final class Chromium: @unchecked Sendable { // only started, driven from the one
             // A loaded machine must not make the page's timers or its recording lag as a hidden tab's would.
             "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
             "--disable-backgrounding-occluded-windows",
+            // A container's small /dev/shm makes Chromium's renderers crash; its temporary folder will do.
+            "--disable-dev-shm-usage",
             "--user-data-dir=\(profile)", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            "--use-file-for-fake-video-capture=\(camera)",
+            "--use-fake-device-for-media-stream",
+            grantsCamera ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
             "--window-size=1024,900",
         ]
+        if let camera { arguments.append("--use-file-for-fake-video-capture=\(camera)") }
         // Chromium refuses to run as root with its sandbox (a container's test run often is root).
         if getuid() == 0 { arguments.append("--no-sandbox") }
         process.arguments = arguments + ["about:blank"]

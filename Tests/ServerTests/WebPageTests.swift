@@ -54,6 +54,7 @@ struct WebPageTests {
         let liveState = "document.getElementById('live-status').textContent + ' | ' + document.getElementById('live-error').textContent"
             + " + ' | ' + document.getElementById('live-metrics').innerText"
         try page.waitUntil("Number(document.getElementById('live-metrics').dataset.frames) >= 20", seconds: 60, describe: liveState)
+        #expect(try page.string("document.activeElement.id") == "live-stop", "the focus moves to the button that undoes it")
         let shown = try page.string(liveState)
         let contact = try page.string("document.getElementById('m-contact').dataset.state")
         #expect(["yes", "no"].contains(contact), "a face is in view, so eye contact is judged: \(shown)")
@@ -85,6 +86,11 @@ struct WebPageTests {
             + " + ' | status: ' + document.getElementById('challenge-status').textContent"
             + " + ' | error: ' + document.getElementById('challenge-error').textContent"
         let finished = "!document.getElementById('result').hidden || !document.getElementById('challenge-error').hidden"
+        try page.waitUntil("document.querySelector('#stage-grid .cell.dotted, #stage-grid .cell.lit') !== null || \(finished)",
+                           seconds: 60, describe: challengeState)
+        if try page.evaluate("document.querySelector('#stage-grid .cell.dotted') !== null") as? Bool == true {
+            try screenshot("challenge-dot")
+        }
         try page.waitUntil("document.querySelector('#stage-grid .cell.lit') !== null || \(finished)", seconds: 60, describe: challengeState)
         if try page.evaluate("document.querySelector('#stage-grid .cell.lit') !== null") as? Bool == true {
             try screenshot("challenge-stage")
@@ -111,5 +117,61 @@ struct WebPageTests {
         try screenshot("challenge-result")
         #expect(server.log.contains("\"POST /submit-liveness HTTP/1.1\" 200"), "the recording was scored")
         #expect(page.problems.isEmpty, "the page ran without errors: \(page.problems)")
+
+        // The server's refusal is said in its own words, and the stage goes away.
+        try page.evaluate("document.getElementById('area-duration').value = '20'; document.getElementById('challenge-again').click()")
+        try page.waitUntil("!document.getElementById('challenge-error').hidden", seconds: 30, describe: challengeState)
+        let refusal = try page.string("document.getElementById('challenge-error').textContent")
+        #expect(refusal.contains("(400)") && refusal.contains("area_duration"), "\(refusal)")
+        #expect(try page.evaluate("document.getElementById('stage').hidden") as? Bool == true)
+        #expect(try page.evaluate("document.getElementById('challenge-start').disabled") as? Bool == false, "it can be tried again")
+
+        // Esc stops a run while it records, and nothing is sent (the page's requests are counted from here).
+        try page.evaluate("""
+            window.requestsSent = [];
+            const fetchOriginal = window.fetch;
+            window.fetch = (url, init) => { window.requestsSent.push(String(url)); return fetchOriginal(url, init); };
+            document.getElementById('area-duration').value = '3';
+            document.getElementById('challenge-start').click();
+            """)
+        try page.waitUntil("!document.getElementById('stage-rec').hidden", seconds: 60, describe: challengeState)
+        #expect(try page.string("document.activeElement.id") == "stage-stop", "the stage has the focus")
+        for type in ["keyDown", "keyUp"] {
+            try page.call("Input.dispatchKeyEvent", ["type": type, "key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27])
+        }
+        try page.waitUntil("document.getElementById('stage').hidden", seconds: 30, describe: challengeState)
+        #expect(try page.string("document.getElementById('challenge-status').textContent").hasPrefix("Stopped"))
+        #expect(try page.evaluate("window.requestsSent") as? [String] == ["/initiate-liveness"], "no recording sent")
+    }
+
+    /// A camera the person refuses: both views say so and what to do, and nothing is left running.
+    @Test(.timeLimit(.minutes(2))) func aRefusedCameraIsSaid() throws {
+        let server = try SharedServer.get()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let browser = try Chromium(camera: nil, grantsCamera: false, folder: folder)
+        defer { browser.stop() }
+        let page = try browser.page()
+        try page.navigate("http://127.0.0.1:\(server.port)/#live")
+        try page.waitUntil("document.getElementById('nav-live')?.getAttribute('aria-current') === 'page'",
+                           seconds: 30, describe: "document.body ? document.body.innerText : 'no body'")
+        try page.evaluate("document.getElementById('live-start').click()")
+        try page.waitUntil("!document.getElementById('live-error').hidden", seconds: 30,
+                           describe: "document.getElementById('live-status').textContent")
+        #expect(try page.string("document.getElementById('live-error').textContent").contains("The camera was refused"))
+        #expect(try page.evaluate("document.getElementById('live-start').disabled") as? Bool == false)
+
+        try page.evaluate("location.hash = '#challenge'")
+        try page.waitUntil("!document.getElementById('challenge').hidden", seconds: 10, describe: "location.hash")
+        try page.evaluate("document.getElementById('challenge-start').click()")
+        try page.waitUntil("!document.getElementById('challenge-error').hidden", seconds: 30,
+                           describe: "document.getElementById('challenge-status').textContent")
+        #expect(try page.string("document.getElementById('challenge-error').textContent").contains("The camera was refused"))
+        #expect(try page.evaluate("document.getElementById('stage').hidden") as? Bool == true, "the stage is gone")
+        #expect(page.problems.isEmpty, "\(page.problems)")
+        if let keep = ProcessInfo.processInfo.environment["GAZETOP_SCREENSHOTS"] {
+            try page.screenshot().write(to: URL(fileURLWithPath: keep).appendingPathComponent("webpage-camera-refused.png"))
+        }
     }
 }

@@ -242,11 +242,14 @@ export class ChallengeView {
       cell.querySelector(".countdown").textContent = "";
     }
     $("stage").hidden = false;
+    // The page under the stage takes no focus or clicks while it is shown (Tab stays on the stage).
+    for (const behind of document.querySelectorAll("body > header, body > main")) behind.inert = true;
     $("stage-stop").focus();
   }
 
   hideStage() {
     $("stage").hidden = true;
+    for (const behind of document.querySelectorAll("body > header, body > main")) behind.inert = false;
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
   }
 

@@ -42,6 +42,8 @@ export class LiveView {
       return;
     }
     $("live-stop").disabled = false;
+    // The pressed button is disabled now: keep a keyboard user's focus on the one that undoes it.
+    if (document.activeElement === $("live-start") || document.activeElement === document.body) $("live-stop").focus();
     this.resetMetrics();
     this.connect();
   }
@@ -149,8 +151,10 @@ export class LiveView {
     const contact = $("m-contact");
     contact.dataset.state = "off";
     contact.textContent = "camera off";
+    const hadFocus = document.activeElement === $("live-stop");
     $("live-start").disabled = false;
     $("live-stop").disabled = true;
+    if (hadFocus) $("live-start").focus();
     this.status(message);
   }
 
