@@ -34,6 +34,8 @@ enum WebPage {
     static func add(to router: Router<ServeContext>) {
         for (path, file) in files {
             router.get(RouterPath(path)) { _, _ in response(file) }
+            // HEAD as GET (its body is not sent): link checkers and `curl -I` ask so.
+            router.head(RouterPath(path)) { _, _ in response(file) }
         }
     }
 
