@@ -66,6 +66,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The web page, compiled into the binary (see WebPage.swift).
+            resources: [
+                .embedInCode("Web/index.html"), .embedInCode("Web/style.css"), .embedInCode("Web/page.js"),
+                .embedInCode("Web/camera.js"), .embedInCode("Web/live.js"), .embedInCode("Web/challenge.js"),
             ]
         ),
         .executableTarget(

@@ -5,11 +5,13 @@
 # the reference BLAS. Its pthread build, not the serial one: the serial build has no locks and gives wrong
 # numbers when two threads call it at once (gazetop's vision runs on several); gazetop asks it for one
 # thread per call (Sources/CVision/blas_guard.hpp), so it does not compete with the vision queues. qemu-user is for a test only: it runs the
-# built binary as an older (x86-64-v2) processor would.
+# built binary as an older (x86-64-v2) processor would. chromium is for a test only too: the web page of
+# `gazetop serve` in a real headless browser, its fake camera fed a shared clip (Tests/ServerTests/WebPageTests.swift).
 set -euo pipefail
 packages=(libdlib-dev libdlib-data libopencv-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
           libv4l-dev libncursesw5-dev libblas-dev liblapack-dev
-          libopenblas0-pthread pkg-config tmux python3 python3-pip python3-venv qemu-user)
+          libopenblas0-pthread pkg-config tmux python3 python3-pip python3-venv qemu-user
+          chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

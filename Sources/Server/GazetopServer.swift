@@ -79,6 +79,7 @@ public final class GazetopServer: Sendable {
         router.add(middleware: AccessLogMiddleware(log: log))
         router.add(middleware: APIErrorsMiddleware(log: log))
         router.get("/health") { _, _ in JSONResponse.make(self.healthJSON()) }
+        WebPage.add(to: router)
         LivenessAPI(settings: settings.liveness, store: sessions, pool: pool,
                     enrolments: EnrolmentStore(path: settings.match.enrolmentFile), log: log).add(to: router)
         MatchAPI(settings: settings.match, pool: pool, fetcher: fetcher).add(to: router)
