@@ -31,6 +31,25 @@ inline uint8_t clamp_byte(int v) { return static_cast<uint8_t>(std::min(255, std
 
 } // namespace
 
+/// The encoded picture decoded with `flags` and, when its longer side exceeds `max_side`, scaled down
+/// (area averaging) to fit it; empty when OpenCV cannot decode it. One place for both the grey and the
+/// colour decode, so a picture is scaled to the same size either way.
+static cv::Mat decoded_within(const uint8_t *data, size_t size, int flags, int max_side) {
+    const cv::Mat encoded(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t *>(data));
+    cv::Mat picture = cv::imdecode(encoded, flags);
+    if (picture.empty()) return picture;
+    const int longest = std::max(picture.cols, picture.rows);
+    if (longest > max_side) {
+        const double scale = static_cast<double>(max_side) / longest;
+        const int w = std::max(1, std::min(max_side, static_cast<int>(picture.cols * scale + 0.5)));
+        const int h = std::max(1, std::min(max_side, static_cast<int>(picture.rows * scale + 0.5)));
+        cv::Mat scaled;
+        cv::resize(picture, scaled, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+        picture = scaled;
+    }
+    return picture;
+}
+
 extern "C" {
 
 cvs_status cvs_resize(const uint8_t *src, int32_t src_width, int32_t src_height, int32_t channels,
@@ -129,20 +148,10 @@ cvs_status cvs_image_decode_gray(const uint8_t *data, size_t size, int32_t max_s
     if (!data || size == 0 || size > static_cast<size_t>(INT32_MAX) || !gray || !width || !height || max_side <= 0)
         return argument(error, "cvs_image_decode_gray");
     return guarded(error, "cvs_image_decode_gray", [&] {
-        const cv::Mat encoded(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t *>(data));
-        cv::Mat picture = cv::imdecode(encoded, cv::IMREAD_GRAYSCALE);
+        const cv::Mat picture = decoded_within(data, size, cv::IMREAD_GRAYSCALE, max_side);
         if (picture.empty()) {
             fail(error, CVS_ERR_DECODE, "cvs_image_decode_gray: not a picture OpenCV decodes (JPEG, PNG)");
             return CVS_ERR_DECODE;
-        }
-        const int longest = std::max(picture.cols, picture.rows);
-        if (longest > max_side) {
-            const double scale = static_cast<double>(max_side) / longest;
-            const int w = std::max(1, std::min(max_side, static_cast<int>(picture.cols * scale + 0.5)));
-            const int h = std::max(1, std::min(max_side, static_cast<int>(picture.rows * scale + 0.5)));
-            cv::Mat scaled;
-            cv::resize(picture, scaled, cv::Size(w, h), 0, 0, cv::INTER_AREA);
-            picture = scaled;
         }
         const size_t needed = static_cast<size_t>(picture.cols) * picture.rows;
         if (needed > capacity) {
@@ -163,20 +172,10 @@ cvs_status cvs_image_decode_bgr(const uint8_t *data, size_t size, int32_t max_si
     if (!data || size == 0 || size > static_cast<size_t>(INT32_MAX) || !bgr || !gray || !width || !height || max_side <= 0)
         return argument(error, "cvs_image_decode_bgr");
     return guarded(error, "cvs_image_decode_bgr", [&] {
-        const cv::Mat encoded(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t *>(data));
-        cv::Mat picture = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        const cv::Mat picture = decoded_within(data, size, cv::IMREAD_COLOR, max_side);
         if (picture.empty()) {
             fail(error, CVS_ERR_DECODE, "cvs_image_decode_bgr: not a picture OpenCV decodes (JPEG, PNG)");
             return CVS_ERR_DECODE;
-        }
-        const int longest = std::max(picture.cols, picture.rows);
-        if (longest > max_side) {
-            const double scale = static_cast<double>(max_side) / longest;
-            const int w = std::max(1, std::min(max_side, static_cast<int>(picture.cols * scale + 0.5)));
-            const int h = std::max(1, std::min(max_side, static_cast<int>(picture.rows * scale + 0.5)));
-            cv::Mat scaled;
-            cv::resize(picture, scaled, cv::Size(w, h), 0, 0, cv::INTER_AREA);
-            picture = scaled;
         }
         const size_t needed = static_cast<size_t>(picture.cols) * picture.rows;
         if (needed > capacity) {
