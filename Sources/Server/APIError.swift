@@ -6,10 +6,13 @@ import Capture
 struct APIError: Error, Sendable {
     var status: HTTPResponse.Status
     var message: String
+    /// Headers the answer carries besides its content type (a 401's `WWW-Authenticate`).
+    var headers: HTTPFields = [:]
 
-    init(_ status: HTTPResponse.Status, _ message: String) {
+    init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.message = message
+        self.headers = headers
     }
 
     var json: String {
@@ -17,7 +20,9 @@ struct APIError: Error, Sendable {
     }
 
     var response: Response {
-        JSONResponse.make(json, status: status)
+        var response = JSONResponse.make(json, status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 

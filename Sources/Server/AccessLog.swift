@@ -31,7 +31,17 @@ public final class AccessLog: Sendable {
 
     /// The line for one request: the client's address, the time now, the request line, status and size.
     static func line(client: String, method: String, target: String, status: Int, bytes: Int?, at time: time_t = time(nil)) -> String {
-        "\(client) - - [\(timestamp(time))] \"\(method) \(escaped(target)) HTTP/1.1\" \(status) \(bytes.map(String.init) ?? "-")"
+        "\(client) - - [\(timestamp(time))] \"\(method) \(escaped(redacted(target))) HTTP/1.1\" \(status) \(bytes.map(String.init) ?? "-")"
+    }
+
+    /// The target with the value of an `access_token` query parameter (the bearer token, RFC 6750) replaced
+    /// by `REDACTED`: a log is read by more people than the token is meant for.
+    static func redacted(_ target: String) -> String {
+        guard let question = target.firstIndex(of: "?") else { return target }
+        let query = target[target.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            pair.hasPrefix("access_token=") ? "access_token=REDACTED" : String(pair)
+        }
+        return String(target[...question]) + query.joined(separator: "&")
     }
 
     /// `10/Oct/2000:13:55:36 +0000`, in UTC.

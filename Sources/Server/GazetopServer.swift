@@ -1,6 +1,7 @@
 import Capture
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import Monitor
@@ -39,6 +40,9 @@ public final class GazetopServer: Sendable {
     let sessions: any LivenessSessionStore
     /// `/match`'s fetches of URLs; nil without `--allow-fetch`.
     let fetcher: PictureFetcher?
+    /// The API's description (`/openapi.json`) and the page drawn from it (`/docs`), made once.
+    public let document: APIDocument
+    let docsPage: String
 
     /// - Parameter sessions: where liveness sessions live; nil: in this process's memory.
     /// - Throws: when `--allow-fetch` is asked for and TLS cannot be set up (the system's trust roots).
@@ -53,6 +57,9 @@ public final class GazetopServer: Sendable {
         } else {
             fetcher = nil
         }
+        let document = APIDocument(settings: settings)
+        self.document = document
+        docsPage = APIDocsPage.html(document.json)
     }
 
     /// Serves until SIGTERM or SIGINT, then drains: no new connections, open ones closed (WebSockets with
@@ -62,10 +69,17 @@ public final class GazetopServer: Sendable {
         // The access log is the server's voice (stderr); swift-log's default handler writes to stdout, and a
         // failure to listen is reported once, by the command, as one line.
         quiet.logLevel = .critical
+        let webSockets = webSocketRouter().buildResponder()
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: settings.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))))
         let app = Application(
             router: httpRouter(),
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter(), configuration: .init(
-                ws: .init(maxFrameSize: settings.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))))),
+            // `http1WebSocketUpgrade(webSocketRouter:configuration:)`'s channel, guarded against a first
+            // request that does not parse (see `GuardedUpgradeChannel`).
+            server: HTTPServerBuilder { responder in
+                GuardedUpgradeChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSockets,
+                                                                          configuration: configuration))
+            },
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gazetop"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: quiet
@@ -73,12 +87,27 @@ public final class GazetopServer: Sendable {
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
-    /// The plain HTTP routes.
+    /// The plain HTTP routes. Each is described in `APIEndpoints.swift` (a test holds the two together).
+    ///
+    /// The middleware, outermost first: the access log sees every answer; CORS answers a preflight before
+    /// anything asks for a token (browsers send none with it) and marks every answer, errors included,
+    /// since `APIErrors` inside it has made them responses; the token is asked for last.
     func httpRouter() -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
         router.add(middleware: AccessLogMiddleware(log: log))
+        if !settings.allowedOrigins.isEmpty {
+            router.add(middleware: CrossOriginMiddleware(policy: CrossOriginPolicy(origins: Set(settings.allowedOrigins))))
+        }
         router.add(middleware: APIErrorsMiddleware(log: log))
+        if let token = settings.token {
+            router.add(middleware: BearerTokenMiddleware(token: token, openPaths: document.openPaths))
+        }
         router.get("/health") { _, _ in JSONResponse.make(self.healthJSON()) }
+        router.get("/openapi.json") { _, _ in JSONResponse.make(self.document.text) }
+        router.get("/docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: self.docsPage)))
+        }
         WebPage.add(to: router)
         LivenessAPI(settings: settings.liveness, store: sessions, pool: pool,
                     enrolments: EnrolmentStore(path: settings.match.enrolmentFile), log: log).add(to: router)
@@ -96,6 +125,11 @@ public final class GazetopServer: Sendable {
     /// The WebSocket routes (a request that is no upgrade falls through to `httpRouter`).
     func webSocketRouter() -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
+        // An upgrade without the token is not taken: it falls through to `httpRouter`, whose GET /ws says
+        // 401 in JSON.
+        if let token = settings.token {
+            router.add(middleware: BearerTokenMiddleware(token: token, openPaths: document.openPaths))
+        }
         // Every upgrade is taken: one past the cap is closed at once with 1013 (try again later) by
         // `serveEyes`, which a WebSocket client can read, where a refused upgrade would be a bare 400.
         router.ws("/ws", onUpgrade: { inbound, outbound, context in
@@ -106,6 +140,12 @@ public final class GazetopServer: Sendable {
             try await self.serveEyes(inbound: inbound, outbound: outbound)
         })
         return router
+    }
+
+    /// Every route the server has, both routers' (the WebSocket's GET /ws among them): what the API
+    /// document must describe.
+    public func routes() -> [(method: String, path: String)] {
+        (httpRouter().routes + webSocketRouter().routes).map { ($0.method.rawValue, $0.path.description) }
     }
 
     /// One eye-tracking connection: messages in, each frame's answer out, in order, until either side

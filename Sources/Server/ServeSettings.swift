@@ -21,12 +21,21 @@ public struct ServeSettings: Sendable {
     public var liveness = LivenessSettings()
     /// `POST /match`'s limits and whether it fetches URLs.
     public var match = MatchSettings()
+    /// The bearer token every endpoint but the open ones (`/health`) requires (`--token`, `$GAZETOP_TOKEN`);
+    /// nil: none is asked for.
+    public var token: BearerToken?
+    /// Origins whose pages may call the API from a browser (`--allow-origin`), `*` for any; none: CORS off,
+    /// no CORS header is ever sent.
+    public var allowedOrigins: [String] = []
 
     public init(version: String, visionWorkers: Int, eye: EyeSessionSettings) {
         self.version = version
         self.visionWorkers = visionWorkers
         self.eye = eye
     }
+
+    /// Whether `--allow-origin` can take `origin`: `scheme://host[:port]` as a browser sends it, or `*`.
+    public static func isWellFormedOrigin(_ origin: String) -> Bool { CrossOriginPolicy.isWellFormed(origin) }
 
     /// The longest WebSocket message taken: a picture of `maxImageBytes` as base64 in the protocol's JSON.
     var maxMessageBytes: Int { maxImageBytes / 3 * 4 + 4 + 4096 }

@@ -32,6 +32,14 @@ struct Serve: ParsableCommand {
             --allow-fetch an image may also be an http(s) URL, fetched only from public addresses. Without \
             the face-matching models (make face-models) the rest is served and /match answers 503.
 
+            GET /openapi.json is the OpenAPI 3.1 document of every endpoint, GET /docs the same as a page to read.
+
+            --token (or $GAZETOP_TOKEN, which keeps it out of the process list) requires the token on every \
+            endpoint but /health (load balancers probe it without credentials): Authorization: Bearer TOKEN, \
+            or ?access_token=TOKEN where a header cannot be set (a browser's WebSocket, a link to /docs); \
+            without it, 401 with WWW-Authenticate: Bearer. CORS is off (no CORS header at all) unless \
+            --allow-origin names the origins whose pages may call the API (repeat it; * for any).
+
             One line per request or connection goes to stderr in the Common Log Format. SIGTERM or Ctrl-C \
             stops it cleanly: no new connections, open ones closed, then exit 0.
             """
@@ -63,11 +71,24 @@ struct Serve: ParsableCommand {
     @Flag(name: .customLong("allow-fetch"), help: "Let /match fetch images named by http(s) URL (public addresses only).")
     var allowFetch = false
 
+    @Option(name: .long, help: ArgumentHelp("Require this bearer token on every endpoint but /health (default: $GAZETOP_TOKEN; none).",
+                                            valueName: "token"))
+    var token: String?
+
+    @Option(name: .customLong("allow-origin"), help: ArgumentHelp("Let pages of this origin call the API from a browser (CORS; repeatable; * for any).",
+                                                                   valueName: "origin"))
+    var allowOrigins: [String] = []
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
     /// At most this many vision workers: each holds a model in memory and a core busy.
     static let maxWorkers = 64
+    /// A shorter token is too easy to guess.
+    static let minTokenLength = 16
+
+    /// The token asked for: `--token`, else `$GAZETOP_TOKEN`; nil when neither is given.
+    var tokenText: String? { token ?? getenv("GAZETOP_TOKEN").map { String(cString: $0) } }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
@@ -77,6 +98,18 @@ struct Serve: ParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard sessionTTL > 0 && sessionTTL <= 86400 else { throw ValidationError("--session-ttl must be above 0 and at most 86400") }
         guard (1...1024).contains(maxVideoMB) else { throw ValidationError("--max-video-mb must be 1 to 1024") }
+        if let text = tokenText {
+            let named = token == nil ? "$GAZETOP_TOKEN" : "--token"
+            guard BearerToken(text) != nil else {
+                throw ValidationError("\(named) must be letters, digits and -._~+/ (RFC 6750's token characters)")
+            }
+            guard text.count >= Self.minTokenLength else {
+                throw ValidationError("\(named) must be at least \(Self.minTokenLength) characters (openssl rand -hex 32 makes one)")
+            }
+        }
+        for origin in allowOrigins where !ServeSettings.isWellFormedOrigin(origin) {
+            throw ValidationError("--allow-origin takes an origin, scheme://host[:port] (no path), or *; not \(origin)")
+        }
     }
 
     func run() throws {
@@ -98,6 +131,8 @@ struct Serve: ParsableCommand {
             settings.liveness.sessionTTLSeconds = sessionTTL
             settings.liveness.maxUploadBytes = maxVideoMB * 1024 * 1024
             settings.match.allowFetch = allowFetch
+            settings.token = tokenText.flatMap(BearerToken.init)
+            settings.allowedOrigins = allowOrigins
             let server: GazetopServer
             do { server = try GazetopServer(settings: settings, pool: pool) } catch {
                 throw CommandFailure(.server, "cannot set up TLS for --allow-fetch: \(error)")
