@@ -79,6 +79,25 @@ struct LivenessAPI: Sendable {
             case areaDuration = "area_duration"
             case enrolled
         }
+
+        init(areaDuration: Double? = nil, enrolled: String? = nil) {
+            self.areaDuration = areaDuration
+            self.enrolled = enrolled
+        }
+
+        // Absent keeps the default; present, a field must hold a value (`null` is refused, as the
+        // document says: schemathesis found it taken for absent).
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            if fields.contains(.areaDuration) { areaDuration = try fields.decode(Double.self, forKey: .areaDuration) }
+            if fields.contains(.enrolled) { enrolled = try fields.decode(String.self, forKey: .enrolled) }
+        }
+    }
+
+    /// The refusal of a field of the wrong type, or of `null`.
+    private static func fieldError(_ field: String, range: String) -> APIError {
+        field == "enrolled" ? APIError(.badRequest, "enrolled must be the name of an enrolled person (a string)")
+            : APIError(.badRequest, "area_duration must be a number of seconds from \(range)")
     }
 
     static func initiateFields(_ body: ByteBuffer, allowed: ClosedRange<Double>) throws(APIError) -> InitiateFields {
@@ -88,10 +107,9 @@ struct LivenessAPI: Sendable {
         do {
             fields = try JSONDecoder().decode(InitiateFields.self, from: Data(body.readableBytesView))
         } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
-            if context.codingPath[0].stringValue == "enrolled" {
-                throw APIError(.badRequest, "enrolled must be the name of an enrolled person (a string)")
-            }
-            throw APIError(.badRequest, "area_duration must be a number of seconds from \(range)")
+            throw fieldError(context.codingPath[0].stringValue, range: range)
+        } catch DecodingError.valueNotFound(_, let context) where !context.codingPath.isEmpty {
+            throw fieldError(context.codingPath[0].stringValue, range: range)
         } catch {
             throw APIError(.badRequest, "the body is not a JSON object; send {\"area_duration\": 3.0} or nothing")
         }

@@ -164,6 +164,7 @@ struct LivenessAPITests {
         ("{\"area_duration\": true}", "area_duration"),
         ("{\"area_duration\": 0.2}", "area_duration"),
         ("{\"area_duration\": 1000}", "area_duration"),
+        ("{\"area_duration\": null}", "area_duration"),
     ])
     func initiateRefusesBadBodies(body: String, says: String) throws {
         let answer = try Liveness.initiate(try LivenessServer.get(), body: body)
