@@ -125,7 +125,7 @@ public struct Endpoint: Sendable {
         if secured && !open { all.append(Self.unauthorized) }
         let responses = all.sorted { $0.status < $1.status }.map { answer -> (String, JSONValue) in
             var members: [(String, JSONValue)] = [("description", .string(answer.description)),
-                                                  ("content", .object([(answer.contentType, ["schema": answer.schema])]))]
+                                                  ("content", .object([(answer.contentType, ["schema": answer.schema] as JSONValue)]))]
             if let links = answer.links { members.append(("links", links)) }
             return (String(answer.status), .object(members))
         }

@@ -37,7 +37,9 @@ extension APIDocument {
                     base64; 1013 (try again later) at once for a connection past the cap \
                     (\(s.maxConnections) at once); 1000 when the server stops. Pictures above \
                     \(s.eye.maxImageSide) px on a side are scaled down first.
-                    """,
+                    """ + (s.token == nil ? "" : "\n\nWithout the bearer token (a browser's WebSocket sends it as "
+                        + "`?access_token=TOKEN`), a connection is taken and closed at once with 1008 (policy violation) "
+                        + "and the reason, which a page can read; a plain GET is answered 401."),
                 answers: [
                     .error(426, "A plain GET, without the WebSocket upgrade."),
                     .error(503, "A plain GET while \(s.maxConnections) WebSocket connections are open."),

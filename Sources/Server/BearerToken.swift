@@ -54,15 +54,24 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
-        guard let presented = BearerToken.presented(in: request) else {
-            throw APIError(.unauthorized, "this server requires a bearer token: send Authorization: Bearer TOKEN "
-                + "(or ?access_token=TOKEN where a header cannot be set)",
-                           headers: [.wwwAuthenticate: "Bearer realm=\"gazetop\""])
-        }
-        guard token.admits(presented.utf8) else {
-            throw APIError(.unauthorized, "the bearer token is wrong",
-                           headers: [.wwwAuthenticate: "Bearer realm=\"gazetop\", error=\"invalid_token\""])
-        }
+        if let refusal = token.refusal(of: request) { throw refusal }
         return try await next(request, context)
+    }
+}
+
+extension BearerToken {
+    /// Why `request` is refused (a 401 naming what is missing or wrong, with `WWW-Authenticate`), or nil
+    /// when it shows this token.
+    func refusal(of request: Request) -> APIError? {
+        guard let presented = BearerToken.presented(in: request) else {
+            return APIError(.unauthorized, "this server requires a bearer token: send Authorization: Bearer TOKEN "
+                + "(or ?access_token=TOKEN where a header cannot be set)",
+                            headers: [.wwwAuthenticate: "Bearer realm=\"gazetop\""])
+        }
+        guard admits(presented.utf8) else {
+            return APIError(.unauthorized, "the bearer token is wrong",
+                            headers: [.wwwAuthenticate: "Bearer realm=\"gazetop\", error=\"invalid_token\""])
+        }
+        return nil
     }
 }

@@ -125,18 +125,18 @@ public final class GazetopServer: Sendable {
     /// The WebSocket routes (a request that is no upgrade falls through to `httpRouter`).
     func webSocketRouter() -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
-        // An upgrade without the token is not taken: it falls through to `httpRouter`, whose GET /ws says
-        // 401 in JSON.
-        if let token = settings.token {
-            router.add(middleware: BearerTokenMiddleware(token: token, openPaths: document.openPaths))
-        }
         // Every upgrade is taken: one past the cap is closed at once with 1013 (try again later) by
-        // `serveEyes`, which a WebSocket client can read, where a refused upgrade would be a bare 400.
+        // `serveEyes`, one without the bearer token with 1008 (policy violation), each with the reason, which
+        // a WebSocket client (a browser's page too) can read, where a refused upgrade would be a bare 400.
         router.ws("/ws", onUpgrade: { inbound, outbound, context in
             let request = context.request
             self.log.write(AccessLog.line(client: context.requestContext.remoteAddress?.ipAddress ?? "-",
                                           method: request.method.rawValue, target: request.uri.description,
                                           status: 101, bytes: nil))
+            if let refusal = self.settings.token?.refusal(of: request) {
+                try await outbound.close(.policyViolation, reason: String(refusal.message.prefix(120)))
+                return
+            }
             try await self.serveEyes(inbound: inbound, outbound: outbound)
         })
         return router
