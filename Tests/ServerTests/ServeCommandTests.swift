@@ -114,3 +114,18 @@ struct ServeCommandTests {
         #expect(said.hasPrefix("gazetop: cannot serve"), "\(said)")
     }
 }
+
+/// A first request that does not parse (a NUL byte in a header: schemathesis's first probe) is answered
+/// 400 and its connection closed, where it was once left open for ever; the server serves on.
+@Suite(.enabled(if: TestData.modelInstalled, "needs the landmark model (libdlib-data)"))
+struct MalformedRequestTests {
+    @Test(arguments: ["GET /health HTTP/1.1\r\nHost: x\r\nX-Test: a\u{0}b\r\n\r\n", "NOT HTTP AT ALL\r\n\r\n"])
+    func answered400AndClosed(request: String) throws {
+        let server = try SharedServer.get()
+        let socket = try TestSocket(port: server.port, timeoutSeconds: 60)
+        try socket.send(Array(request.utf8))
+        let answer = String(decoding: try socket.readToEnd(), as: UTF8.self)
+        #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+        #expect(try HTTP.request(port: server.port, "GET", "/health").status == 200)
+    }
+}
