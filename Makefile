@@ -28,15 +28,17 @@ SOURCES := Package.swift $(shell find Sources -type f)
 BUILT := .build/$(CONFIG)/.built
 FACE_MODELS := models/dlib_face_recognition_resnet_model_v1.dat models/shape_predictor_5_face_landmarks.dat
 
-.PHONY: run test build deps model face-models dlib-reference bench bench-peers bench-serve evaluate clean install uninstall
+.PHONY: run test build deps model face-models dlib-reference fuzz-venv fuzz-api bench bench-peers bench-serve evaluate clean install uninstall
 
 run: build
 	$(BIN) $(ARGS)
 
 # The tests' simulated cameras take their locks in a runtime folder of the run's own, so a gazetop that
 # another program runs meanwhile on the same shared clip (an evaluation, say) does not make them busy.
-test: build dlib-reference
+# Then the HTTP API is fuzzed from its OpenAPI document (fuzz-api).
+test: build dlib-reference fuzz-venv
 	@runtime=$$(mktemp -d) && XDG_RUNTIME_DIR=$$runtime $(SWIFT) test -c $(CONFIG); status=$$?; rm -rf "$$runtime"; exit $$status
+	scripts/fuzz-api.sh $(BIN) $(FUZZ_VENV)
 
 build: deps model face-models
 	$(SWIFT) build -c $(CONFIG)
@@ -101,6 +103,19 @@ face-models: deps
 # under .build (out of git); only tests use it.
 dlib-reference:
 	@scripts/setup-dlib-reference.sh
+
+# schemathesis (PyPI) in a venv under .build, out of git, for fuzz-api; made once, remade when missing or broken.
+FUZZ_VENV := .build/fuzz-venv
+SCHEMATHESIS := schemathesis==4.32.5
+fuzz-venv:
+	@$(FUZZ_VENV)/bin/schemathesis --version >/dev/null 2>&1 || { rm -rf $(FUZZ_VENV) && echo "setting up $(SCHEMATHESIS) in $(FUZZ_VENV)" \
+		&& python3 -m venv $(FUZZ_VENV) && $(FUZZ_VENV)/bin/pip install -q "$(SCHEMATHESIS)" \
+		|| { rm -rf $(FUZZ_VENV); echo "could not set up $(FUZZ_VENV) (python3 -m venv, then pip install $(SCHEMATHESIS))" >&2; exit 1; }; }
+
+# gazetop serve on a free loopback port, fuzzed by schemathesis from its /openapi.json: no 5xx, every answer
+# as documented (FUZZ_EXAMPLES per operation, 25 by default).
+fuzz-api: build fuzz-venv
+	scripts/fuzz-api.sh $(BIN) $(FUZZ_VENV)
 
 # Speed: per-stage timings on the shared clips, beside the reference pipelines (set up in a venv).
 bench: build
