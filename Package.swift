@@ -71,7 +71,7 @@ let package = Package(
             // The web page, compiled into the binary (see WebPage.swift).
             resources: [
                 .embedInCode("Web/index.html"), .embedInCode("Web/style.css"), .embedInCode("Web/page.js"),
-                .embedInCode("Web/camera.js"), .embedInCode("Web/live.js"), .embedInCode("Web/challenge.js"),
+                .embedInCode("Web/camera.js"), .embedInCode("Web/token.js"), .embedInCode("Web/live.js"), .embedInCode("Web/challenge.js"),
             ]
         ),
         .executableTarget(

@@ -53,11 +53,12 @@ public struct APIDocument: Sendable {
 
     private static func summary(secured: Bool) -> String {
         var text = "gazetop's eye tracking and gaze liveness challenge over HTTP: the eye-tracking WebSocket (`/ws`), "
-            + "the liveness API (`/initiate-liveness`, `/submit-liveness`) and the health check. Every error is a JSON "
+            + "the liveness API (`/initiate-liveness`, `/submit-liveness`), face matching (`/match`), the web page (`/`) "
+            + "and the health check. Every error is a JSON "
             + "object, `APIError`: `{\"success\": false, \"error\": \"...\", \"status\": 400}`."
         if secured {
             text += "\n\nThis server requires its bearer token on every endpoint but `/health` (which load balancers "
-                + "probe without credentials): `Authorization: Bearer TOKEN`, or `?access_token=TOKEN` where a header "
+                + "probe without credentials) and the web page's files (open the page as `/?access_token=TOKEN`): `Authorization: Bearer TOKEN`, or `?access_token=TOKEN` where a header "
                 + "cannot be set (a browser's WebSocket). A missing or wrong token is answered 401 with "
                 + "`WWW-Authenticate: Bearer`."
         }
@@ -68,7 +69,7 @@ public struct APIDocument: Sendable {
 /// One operation of the document: a method on a path, what it takes and every answer it gives.
 public struct Endpoint: Sendable {
     public enum Method: String, Sendable {
-        case get, post
+        case get, head, post
     }
 
     /// A request body of one content type.
@@ -166,6 +167,12 @@ enum Schema {
 
     static func number(_ description: String, minimum: Double? = nil, maximum: Double? = nil) -> JSONValue {
         bounded("number", description, minimum, maximum)
+    }
+
+    /// A number strictly between two bounds.
+    static func number(_ description: String, exclusiveMinimum: Double, exclusiveMaximum: Double) -> JSONValue {
+        ["type": "number", "description": .string(description), "exclusiveMinimum": .number(exclusiveMinimum),
+         "exclusiveMaximum": .number(exclusiveMaximum)]
     }
 
     static func integer(_ description: String, minimum: Double? = nil, maximum: Double? = nil) -> JSONValue {

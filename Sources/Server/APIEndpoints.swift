@@ -62,10 +62,14 @@ extension APIDocument {
                                         "description": "The session's recording is submitted with its `session_id`.",
                                         "requestBody": ["session_id": "$response.body#/session_id"],
                                     ]]),
-                    .error(400, "The body is not a JSON object, or `area_duration` is not a number from "
-                        + "\(RecordEncoding.num(durations.lowerBound, 1)) to \(RecordEncoding.num(durations.upperBound, 1))."),
+                    .error(400, "The body is not a JSON object, `area_duration` is not a number from "
+                        + "\(RecordEncoding.num(durations.lowerBound, 1)) to \(RecordEncoding.num(durations.upperBound, 1)), "
+                        + "or `enrolled` is not a name an enrolment could have."),
                     .error(413, "The body is over \(LivenessAPI.maxInitiateBytes / 1024) KB."),
-                    .error(503, "Too many sessions open at once (\(s.liveness.maxSessions)); try again later."),
+                    .error(422, "No one is enrolled under the name `enrolled` (`gazetop enroll NAME PHOTO...` on the server)."),
+                    .error(500, "The server's enrolment store cannot be read (said in its log)."),
+                    .error(503, "Too many sessions open at once (\(s.liveness.maxSessions)); try again later; or `enrolled` "
+                        + "was given and face matching is off on this server (its models are missing)."),
                 ]),
             Endpoint(
                 method: .post, path: "/submit-liveness", id: "submitLiveness",
@@ -88,6 +92,23 @@ extension APIDocument {
                     .error(503, "The upload cannot be stored now (a full disk); try again later."),
                 ]),
             Endpoint(
+                method: .post, path: "/match", id: "match", summary: "Whether two photos show the same person",
+                description: "The original liveness API's face match, answered with the fields of `gazetop match --json`. "
+                    + "Each image must show one clear face. Decoding, detection and the descriptors run on a vision worker."
+                    + (s.match.allowFetch ? " An image may also be an `http://` or `https://` URL of a public address "
+                        + "(`--allow-fetch`): fetched once, redirects not followed, at most \(megabytes(s.match.maxImageBytes)) in "
+                        + "\(s.match.fetchTimeoutSeconds) s." : " This server fetches no URL (it runs without `--allow-fetch`)."),
+                body: Endpoint.Body(contentType: "application/json", schema: Schema.ref("MatchRequest"), required: true,
+                                    description: "The two images and, optionally, the threshold."),
+                answers: [
+                    Endpoint.Answer(status: 200, description: "The match.", schema: Schema.ref("MatchResponse")),
+                    .error(400, "The body is not a JSON object, an image is missing or is not base64 (or a URL this server "
+                        + "will not fetch), or `threshold` is not a number between 0 and 2."),
+                    .error(413, "An image is over \(megabytes(s.match.maxImageBytes)), or the body is over its limit."),
+                    .error(422, "An image does not decode, or does not show exactly one clear face (the error names it and says why)."),
+                    .error(503, "Face matching is off on this server: its models are missing (`make face-models`)."),
+                ]),
+            Endpoint(
                 method: .get, path: "/openapi.json", id: "openAPIDocument", summary: "This document",
                 description: "OpenAPI 3.1, written by hand and kept true by the server's tests.",
                 answers: [Endpoint.Answer(status: 200, description: "The document.", schema: Schema.object(
@@ -101,7 +122,25 @@ extension APIDocument {
                 description: "HTML drawn by the server from the same document: no script, nothing fetched from elsewhere.",
                 answers: [Endpoint.Answer(status: 200, description: "The page.", contentType: "text/html",
                                           schema: Schema.string("An HTML page."))]),
-        ]
+        ] + WebPage.files.keys.sorted().flatMap { path in
+            [Endpoint.Method.get, .head].map { method in webFile(method, path) }
+        }
+    }
+
+    /// `GET` (and `HEAD`) of the web page or one of its files: open, since the page holds no secret and a
+    /// browser's first load sends no token (the page sends it on every API call, see README).
+    private static func webFile(_ method: Endpoint.Method, _ path: String) -> Endpoint {
+        let type = WebPage.files[path].map { String($0.contentType.prefix { $0 != ";" }) } ?? "text/html"
+        let name = path == "/" ? "WebPage" : "WebFile" + path.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        let what = path == "/" ? "The web page (the live view and the liveness challenge)" : "A file of the web page"
+        return Endpoint(
+            method: method, path: path, id: method.rawValue + name,
+            summary: what + (method == .head ? ": its headers only" : ""),
+            description: "Plain HTML, CSS and JavaScript compiled into the binary, sent with a Content-Security-Policy that "
+                + "keeps the page to this server. Open even when a token is required: the page holds no secret.",
+            answers: [Endpoint.Answer(status: 200, description: "The file.", contentType: type, schema: Schema.string("The file's text."))],
+            open: true)
     }
 
     static func schemas(_ s: ServeSettings) -> [(String, JSONValue)] {
@@ -118,7 +157,11 @@ extension APIDocument {
                 .required("version", Schema.string("gazetop's version.", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+")),
                 .required("models", Schema.object("The models loaded, by file name.", [
                     .required("landmarks", Schema.string("The 68-point landmark model's file name.")),
+                    .required("face_recognition", Schema.orNull(Schema.string("Face matching's network; null when face matching is off."))),
+                    .required("face_alignment", Schema.orNull(Schema.string("Face matching's 5-point model; null when face matching is off."))),
                 ])),
+                .required("face_matching", Schema.boolean("Whether `/match` and `enrolled` are served (their models loaded).")),
+                .required("fetch", Schema.boolean("Whether `/match` fetches URLs (`--allow-fetch`).")),
                 .required("visionWorkers", Schema.integer("Vision workers (`--workers`).", minimum: 1)),
                 .required("connections", Schema.integer("WebSocket connections open now.", minimum: 0)),
                 .required("maxConnections", Schema.integer("The cap on them (`--max-connections`).", minimum: 1)),
@@ -127,6 +170,8 @@ extension APIDocument {
             ("InitiateLivenessRequest", Schema.object("What a session is drawn with; every field optional.", [
                 .optional("area_duration", Schema.number("Seconds the person looks at each cell (default 3).",
                                                           minimum: durations.lowerBound, maximum: durations.upperBound)),
+                .optional("enrolled", Schema.string("Someone `gazetop enroll` enrolled on the server: the recording must then "
+                    + "show that person, the same face throughout (as `gazetop challenge --enrolled`).")),
             ])),
             ("InitiateLivenessResponse", Schema.object("A new liveness session and what the page shows when.", [
                 .required("success", Schema.boolean("Always true.", always: true)),
@@ -140,6 +185,7 @@ extension APIDocument {
                     .required("duration", Schema.number("Seconds.")),
                 ]))),
                 .required("schedule", Schema.array("Everything the page shows, in order, back to back from 0.", of: Schema.ref("ScheduleStep"))),
+                .required("enrolled", Schema.orNull(Schema.string("The enrolled person the recording must show; null for anyone."))),
                 .required("expires_in", Schema.number("Seconds the session may be submitted in.")),
             ])),
             ("ScheduleStep", Schema.object("One step of a session's schedule.", [
@@ -165,6 +211,16 @@ extension APIDocument {
                 .required("sequence_results", Schema.array("Per cell, as in the challenge's result file.", of: Schema.ref("CellResult"))),
                 .required("failed_checks", Schema.array("The failed checks' names, in the order the person hears of them.",
                                                         of: Schema.string("A check's name (see the README's \"Checks\")."))),
+                .required("checks", Schema.array("Every check made, as in the challenge's result file.", of: Schema.object("A check.", [
+                    .required("name", Schema.string("The check's name (see the README's \"Checks\").")),
+                    .required("passed", Schema.boolean("Whether it passed.")),
+                    .required("value", Schema.number("What was measured.")),
+                    .required("limit", Schema.number("The limit it is held to.")),
+                ]))),
+                .required("identity", Schema.orNull(Schema.object("The enrolled person asked for at initiate; null for anyone.", [
+                    .required("enrolled", Schema.string("Their name.")),
+                    .required("descriptors", Schema.integer("Face descriptors of theirs compared.", minimum: 0)),
+                ]))),
                 .required("stopped", Schema.orNull(Schema.string("Why the run ended early; null when it did not."))),
                 .required("processing_time", Schema.number("Seconds from the request to the verdict.", minimum: 0)),
             ])),
@@ -174,6 +230,30 @@ extension APIDocument {
                 .required("frames", Schema.integer("Frames counted.", minimum: 0)),
                 .required("frames_on_target", Schema.integer("Frames looking at the cell.", minimum: 0)),
                 .required("direction_ok", Schema.orNull(Schema.boolean("Whether the move from the previous cell went its way; null for the first."))),
+            ])),
+            ("MatchRequest", Schema.object("Two images to compare.", [
+                .required("image1", Schema.string("A JPEG or PNG as a data URL (`data:image/jpeg;base64,...`) or bare base64"
+                    + (s.match.allowFetch ? ", or an http(s) URL." : "."))),
+                .required("image2", Schema.string("The other image, the same way.")),
+                .optional("threshold", Schema.number("The descriptor distance at or under which the two are the same person "
+                    + "(default \(RecordEncoding.num(s.match.threshold, 2))).", exclusiveMinimum: 0, exclusiveMaximum: 2)),
+            ])),
+            ("MatchResponse", Schema.object("The match, with the fields of `gazetop match --json`.", [
+                .required("success", Schema.boolean("Always true.", always: true)),
+                .required("match", Schema.boolean("The same person: `distance` at or under `threshold`.")),
+                .required("similarity_score", Schema.number("1 - distance.")),
+                .required("threshold", Schema.number("The threshold used.")),
+                .required("distance", Schema.number("The faces' descriptor distance.", minimum: 0)),
+                .required("inputs", Schema.array("Each image and the face used.", of: Schema.object("One image.", [
+                    .required("path", Schema.string("`image1` or `image2`.", oneOf: ["image1", "image2"])),
+                    .required("kind", Schema.string("Always `photo` here.", oneOf: ["photo"])),
+                    .required("faces", Schema.array("The face found.", of: Schema.object("A face.", [
+                        .required("box", Schema.array("[x, y, width, height] in the picture's pixels (after any scaling down).",
+                                                      of: Schema.number("px"), minItems: 4, maxItems: 4)),
+                        .required("quality", Schema.number("The face detector's score.")),
+                        .required("frame", Schema.orNull(Schema.integer("The frame of a video; null for a photo.", minimum: 0))),
+                    ]))),
+                ]), minItems: 2, maxItems: 2)),
             ])),
             ("EyeFrameMessage", Schema.object("A frame sent on `/ws` (or the bare base64 of the picture).", [
                 .required("type", Schema.string("`frame`; a message of another type gets no answer.")),

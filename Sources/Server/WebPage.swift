@@ -21,6 +21,7 @@ enum WebPage {
         "/web/style.css": File(bytes: PackageResources.style_css, contentType: "text/css; charset=utf-8"),
         "/web/page.js": File(bytes: PackageResources.page_js, contentType: "text/javascript; charset=utf-8"),
         "/web/camera.js": File(bytes: PackageResources.camera_js, contentType: "text/javascript; charset=utf-8"),
+        "/web/token.js": File(bytes: PackageResources.token_js, contentType: "text/javascript; charset=utf-8"),
         "/web/live.js": File(bytes: PackageResources.live_js, contentType: "text/javascript; charset=utf-8"),
         "/web/challenge.js": File(bytes: PackageResources.challenge_js, contentType: "text/javascript; charset=utf-8"),
     ]

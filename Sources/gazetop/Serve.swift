@@ -35,7 +35,8 @@ struct Serve: ParsableCommand {
             GET /openapi.json is the OpenAPI 3.1 document of every endpoint, GET /docs the same as a page to read.
 
             --token (or $GAZETOP_TOKEN, which keeps it out of the process list) requires the token on every \
-            endpoint but /health (load balancers probe it without credentials): Authorization: Bearer TOKEN, \
+            endpoint but /health (load balancers probe it without credentials) and the web page's files (they \
+            hold no secret; open the page as /?access_token=TOKEN and it sends the token): Authorization: Bearer TOKEN, \
             or ?access_token=TOKEN where a header cannot be set (a browser's WebSocket, a link to /docs); \
             without it, 401 with WWW-Authenticate: Bearer. CORS is off (no CORS header at all) unless \
             --allow-origin names the origins whose pages may call the API (repeat it; * for any).
@@ -71,7 +72,7 @@ struct Serve: ParsableCommand {
     @Flag(name: .customLong("allow-fetch"), help: "Let /match fetch images named by http(s) URL (public addresses only).")
     var allowFetch = false
 
-    @Option(name: .long, help: ArgumentHelp("Require this bearer token on every endpoint but /health (default: $GAZETOP_TOKEN; none).",
+    @Option(name: .long, help: ArgumentHelp("Require this bearer token on every endpoint but /health and the web page (default: $GAZETOP_TOKEN; none).",
                                             valueName: "token"))
     var token: String?
 

@@ -73,7 +73,7 @@ struct SchemaCheck {
     /// Keywords that describe and constrain nothing a value can break here.
     static let annotations: Set<String> = ["description", "format", "title", "contentMediaType"]
     static let understood: Set<String> = ["$ref", "type", "enum", "const", "properties", "required", "items",
-                                          "minItems", "maxItems", "minimum", "maximum", "pattern", "anyOf", "oneOf"]
+                                          "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "anyOf", "oneOf"]
 
     /// Everything wrong with `value` against `schema`, each naming where (`$.sequence_results[0].area`).
     func problems(_ value: JSON, _ schema: JSON, at path: String = "$") -> [String] {
@@ -101,6 +101,8 @@ struct SchemaCheck {
         if let n = value.number {
             if let minimum = keywords["minimum"]?.number, n < minimum { found.append("\(path): \(n) is below \(minimum)") }
             if let maximum = keywords["maximum"]?.number, n > maximum { found.append("\(path): \(n) is above \(maximum)") }
+            if let bound = keywords["exclusiveMinimum"]?.number, n <= bound { found.append("\(path): \(n) is not above \(bound)") }
+            if let bound = keywords["exclusiveMaximum"]?.number, n >= bound { found.append("\(path): \(n) is not below \(bound)") }
         }
         if let s = value.string, let pattern = keywords["pattern"]?.string, s.range(of: pattern, options: .regularExpression) == nil {
             found.append("\(path): \(value) does not match \(pattern)")

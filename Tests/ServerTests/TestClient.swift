@@ -106,10 +106,11 @@ enum HTTP {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         try socket.send(Array((head + "\r\n").utf8) + body)
-        return try parse(socket)
+        return try parse(socket, bodiless: method == "HEAD")
     }
 
-    static func parse(_ socket: TestSocket) throws -> HTTPAnswer {
+    /// - Parameter bodiless: the answer to a HEAD, whose Content-Length is the GET's, with no body after it.
+    static func parse(_ socket: TestSocket, bodiless: Bool = false) throws -> HTTPAnswer {
         let head = try socket.readHead()
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst().split(separator: " ")
@@ -120,7 +121,9 @@ enum HTTP {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         var body: [UInt8]
-        if let length = headers["content-length"].flatMap(Int.init) {
+        if bodiless {
+            body = []
+        } else if let length = headers["content-length"].flatMap(Int.init) {
             body = try socket.read(count: length)
         } else if headers["transfer-encoding"]?.lowercased() == "chunked" {
             body = []

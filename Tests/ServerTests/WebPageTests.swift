@@ -16,7 +16,7 @@ struct WebPageTests {
     @Test func pageFilesAreServed() throws {
         let server = try SharedServer.get()
         for (path, type) in [("/", "text/html"), ("/web/style.css", "text/css"), ("/web/page.js", "text/javascript"),
-                             ("/web/camera.js", "text/javascript"), ("/web/live.js", "text/javascript"),
+                             ("/web/camera.js", "text/javascript"), ("/web/token.js", "text/javascript"), ("/web/live.js", "text/javascript"),
                              ("/web/challenge.js", "text/javascript")] {
             let answer = try HTTP.request(port: server.port, "GET", path)
             #expect(answer.status == 200, "\(path)")
@@ -173,5 +173,39 @@ struct WebPageTests {
         if let keep = ProcessInfo.processInfo.environment["GAZETOP_SCREENSHOTS"] {
             try page.screenshot().write(to: URL(fileURLWithPath: keep).appendingPathComponent("webpage-camera-refused.png"))
         }
+    }
+
+    /// A server that requires its token (`--token`): the page opened with `?access_token=` takes it out of the
+    /// address bar and sends it (the live view's WebSocket gets answers); opened without it, the page says
+    /// how to open it instead of failing silently.
+    @Test(.timeLimit(.minutes(2))) func thePageSendsTheServersToken() throws {
+        let server = try TokenServer.get()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let camera = folder + "/camera.y4m"
+        try Y4MClip.write(TestData.blinkClip, to: camera)
+        let browser = try Chromium(camera: camera, folder: folder)
+        defer { browser.stop() }
+        let liveState = "document.getElementById('live-status').textContent + ' | ' + document.getElementById('live-error').textContent"
+
+        let page = try browser.page()
+        try page.navigate("http://127.0.0.1:\(server.port)/#live")
+        try page.waitUntil("document.getElementById('nav-live')?.getAttribute('aria-current') === 'page'",
+                           seconds: 30, describe: "document.body ? document.body.innerText : 'no body'")
+        try page.evaluate("document.getElementById('live-start').click()")
+        try page.waitUntil("!document.getElementById('live-error').hidden", seconds: 60, describe: liveState)
+        #expect(try page.string("document.getElementById('live-error').textContent").contains("?access_token=TOKEN"))
+
+        try page.navigate("http://127.0.0.1:\(server.port)/?access_token=\(TokenServer.token)#live")
+        try page.waitUntil("document.getElementById('nav-live')?.getAttribute('aria-current') === 'page'",
+                           seconds: 30, describe: "document.body ? document.body.innerText : 'no body'")
+        #expect(try page.string("location.href") == "http://127.0.0.1:\(server.port)/#live", "the token leaves the address bar")
+        try page.evaluate("document.getElementById('live-start').click()")
+        try page.waitUntil("Number(document.getElementById('live-metrics').dataset.frames) >= 5", seconds: 60, describe: liveState)
+        let shown = try page.string(liveState)
+        #expect(try page.evaluate("document.getElementById('live-error').hidden") as? Bool == true, "\(shown)")
+        try page.evaluate("document.getElementById('live-stop').click()")
+        #expect(page.problems.isEmpty, "\(page.problems)")
     }
 }

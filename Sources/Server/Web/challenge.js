@@ -4,6 +4,7 @@
 // verdict with the one thing to do. The schedule's times count from the recording's start, so the page
 // starts its clock when the recorder says it has started.
 import { openCamera, stopStream } from "./camera.js";
+import { authorization, TOKEN_ADVICE } from "./token.js";
 
 /** Recorded past the last cell's end: the verdict needs a frame after it. */
 const TAIL_SECONDS = 1.0;
@@ -162,12 +163,13 @@ export class ChallengeView {
   async post(path, init) {
     let response;
     try {
-      response = await fetch(path, { method: "POST", ...init });
+      response = await fetch(path, { method: "POST", ...init, headers: { ...authorization(), ...(init.headers ?? {}) } });
     } catch {
       throw new Stopped("The server could not be reached. Is gazetop serve still running?");
     }
     let body = null;
     try { body = await response.json(); } catch { /* said below */ }
+    if (response.status === 401) throw new Stopped(TOKEN_ADVICE);
     if (!response.ok || !body || body.success === false) {
       const said = body && body.error ? body.error : "HTTP " + response.status;
       throw new Stopped("The server refused (" + response.status + "): " + said);

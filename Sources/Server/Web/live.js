@@ -3,6 +3,7 @@
 // taken when the answer to the last arrives, so a slow server or network lowers the rate instead of
 // building a queue. Each answer's fields are shown as they come.
 import { openCamera, playing, stopStream } from "./camera.js";
+import { socketURL, TOKEN_ADVICE } from "./token.js";
 
 const FRAME_WIDTH = 320;
 const FRAME_HEIGHT = 240;
@@ -50,8 +51,7 @@ export class LiveView {
 
   connect() {
     this.status("Connecting to the server...");
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + "/ws");
+    const socket = new WebSocket(socketURL("/ws"));
     this.socket = socket;
     this.inFlight = false;
     socket.addEventListener("open", () => {
@@ -64,6 +64,7 @@ export class LiveView {
       const why = event.reason ? ": " + event.reason : "";
       this.showError(event.code === 1006
         ? "The server could not be reached or the connection was cut. Is gazetop serve still running?"
+        : event.code === 1008 ? TOKEN_ADVICE
         : "The server closed the connection (" + event.code + why + ").");
       this.stop("The camera is off.");
     });
