@@ -34,10 +34,11 @@ run: build
 	$(BIN) $(ARGS)
 
 # The tests' simulated cameras take their locks in a runtime folder of the run's own, so a gazetop that
-# another program runs meanwhile on the same shared clip (an evaluation, say) does not make them busy.
+# another program runs meanwhile on the same shared clip (an evaluation, say) does not make them busy. The
+# tests of `serve --store` get a PostgreSQL server of their own (scripts/with-postgres.sh), stopped after.
 # Then the HTTP API is fuzzed from its OpenAPI document (fuzz-api).
 test: build dlib-reference fuzz-venv
-	@runtime=$$(mktemp -d) && XDG_RUNTIME_DIR=$$runtime $(SWIFT) test -c $(CONFIG); status=$$?; rm -rf "$$runtime"; exit $$status
+	@runtime=$$(mktemp -d) && XDG_RUNTIME_DIR=$$runtime scripts/with-postgres.sh $(SWIFT) test -c $(CONFIG); status=$$?; rm -rf "$$runtime"; exit $$status
 	scripts/fuzz-api.sh $(BIN) $(FUZZ_VENV)
 
 build: deps model face-models

@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -67,6 +68,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             // The web page, compiled into the binary (see WebPage.swift).
             resources: [
@@ -89,7 +91,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Capture", "GazeCore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GazeCore"], exclude: ["Golden"]),
         .testTarget(name: "gazetopTests", dependencies: ["gazetop", "Capture"], exclude: ["Golden"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Monitor", "Capture", "Vision", "GazeCore"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Monitor", "Capture", "Vision", "GazeCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -7,11 +7,13 @@
 # thread per call (Sources/CVision/blas_guard.hpp), so it does not compete with the vision queues. qemu-user is for a test only: it runs the
 # built binary as an older (x86-64-v2) processor would. chromium is for a test only too: the web page of
 # `gazetop serve` in a real headless browser, its fake camera fed a shared clip (Tests/ServerTests/WebPageTests.swift).
+# postgresql is for tests too: scripts/with-postgres.sh starts a throwaway server of it for `serve --store`
+# (Debian's service, if the package starts one, is not used).
 set -euo pipefail
 packages=(libdlib-dev libdlib-data libopencv-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
           libv4l-dev libncursesw5-dev libblas-dev liblapack-dev
           libopenblas0-pthread pkg-config tmux python3 python3-pip python3-venv qemu-user
-          chromium)
+          chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

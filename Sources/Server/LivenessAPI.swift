@@ -45,11 +45,7 @@ struct LivenessAPI: Sendable {
         let session = LivenessSession(id: Self.newSessionId(using: &rng), sequence: sequence, plan: plan,
                                       areaDurationSeconds: config.challenge.areaDurationSeconds, issuedAt: now,
                                       expiresAt: now + settings.sessionTTLSeconds, enrolled: enrolled)
-        do {
-            try await store.add(session, now: now)
-        } catch {
-            throw APIError(.serviceUnavailable, "too many open liveness sessions; try again later")
-        }
+        try await Self.refusing(session.id) { () throws(SessionRefusal) in try await store.add(session, now: now) }
         return JSONResponse.make(Self.initiateJSON(session, schedule: ChallengeSchedule(sequence: sequence, plan: plan, config: config),
                                                    ttlSeconds: settings.sessionTTLSeconds))
     }
@@ -271,6 +267,7 @@ struct LivenessAPI: Sendable {
             case .expired: throw APIError(.gone, "the liveness session has expired; initiate a new one")
             case .used: throw APIError(.conflict, "the liveness session was already submitted; initiate a new one")
             case .full: throw APIError(.serviceUnavailable, "too many open liveness sessions; try again later")
+            case .unavailable: throw APIError(.serviceUnavailable, "the liveness session store cannot be reached now; try again later")
             }
         }
     }

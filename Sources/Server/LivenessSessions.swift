@@ -48,11 +48,19 @@ public enum SessionRefusal: Error, Sendable, Equatable {
     case used
     /// The store holds as many open sessions as it may (`POST /initiate-liveness` only).
     case full
+    /// The store cannot be reached now (a database down or too slow to answer); the server goes on, and
+    /// the store is tried again with the next request.
+    case unavailable
 }
 
 /// Where liveness sessions live between `initiate` and `submit`. Each is submitted at most once: of any
-/// number of concurrent `redeem`s of one id, exactly one gets the session. In memory for one server now;
-/// a database behind the same protocol lets several servers share them.
+/// number of concurrent `redeem`s of one id, exactly one gets the session. `MemorySessionStore` (the
+/// default) keeps them in one server's memory; `PostgresSessionStore` (`serve --store postgres://...`) in a
+/// database several servers share.
+///
+/// `now` is the caller's clock, seconds since 1970. A store shared by several machines may keep to one
+/// clock of its own instead (`PostgresSessionStore` uses the database's), so that machines whose clocks
+/// differ agree on when a session expires.
 public protocol LivenessSessionStore: Sendable {
     /// Keeps a new session until it expires.
     func add(_ session: LivenessSession, now: Double) async throws(SessionRefusal)
@@ -63,6 +71,11 @@ public protocol LivenessSessionStore: Sendable {
 }
 
 /// Sessions in this process's memory: an actor, so a redeem is one step no other can interleave with.
+///
+/// The default, because one server is the common case and it then needs nothing else: no database to run,
+/// no network on the way of each request, and a session is at most a few minutes of value that a restart
+/// may lose (the client initiates another). SQLite would survive a restart of one server but could not be
+/// shared by a fleet either; a fleet shares PostgreSQL.
 /// Expired and used sessions are remembered until `forgetAfterSeconds` past their expiry (so a late
 /// submission hears "expired" or "used" rather than "unknown"), then dropped; at most `maxSessions` are
 /// kept.

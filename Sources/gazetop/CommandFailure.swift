@@ -19,6 +19,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case terminal = 13           // the terminal cannot show the dashboard (no UTF-8 without --ascii, curses failed)
         case inputCutShort = 14      // an input read in part: a video that ended before its stream did (cut short or damaged), or a folder's pictures that could not be read (passed over); the records of the rest were written
         case server = 15             // `serve` could not listen (the port taken, an address not this machine's)
+        case store = 16              // `serve --store`: the session store cannot be reached, refuses the login, or its table cannot be made
         case interrupted = 130       // stopped by SIGINT (Ctrl-C) before it was done: 128 + 2, as shells report it
         case terminated = 143        // stopped by SIGTERM: 128 + 15
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Foundation
 import Glibc
 import Monitor
 import Server
@@ -41,6 +42,12 @@ struct Serve: ParsableCommand {
             without it, 401 with WWW-Authenticate: Bearer. CORS is off (no CORS header at all) unless \
             --allow-origin names the origins whose pages may call the API (repeat it; * for any).
 
+            Sessions live in this server's memory unless --store (or $GAZETOP_STORE) names a PostgreSQL \
+            database, postgres://USER:PASSWORD@HOST:5432/DATABASE: then several servers sharing it serve \
+            one fleet (a session initiated on one may be submitted on another, once). The table is \
+            created if missing; a database that cannot be reached at start is an error (exit 16), one \
+            lost later makes the liveness endpoints answer 503 until it is back.
+
             One line per request or connection goes to stderr in the Common Log Format. SIGTERM or Ctrl-C \
             stops it cleanly: no new connections, open ones closed, then exit 0.
             """
@@ -80,6 +87,11 @@ struct Serve: ParsableCommand {
                                                                    valueName: "origin"))
     var allowOrigins: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep liveness sessions in PostgreSQL, shared by a fleet (default: $GAZETOP_STORE, else this server's memory).",
+        valueName: "postgres://USER:PASSWORD@HOST:PORT/DB"))
+    var store: String?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var tuning: TuningOptions
 
@@ -111,6 +123,14 @@ struct Serve: ParsableCommand {
         for origin in allowOrigins where !ServeSettings.isWellFormedOrigin(origin) {
             throw ValidationError("--allow-origin takes an origin, scheme://host[:port] (no path), or *; not \(origin)")
         }
+        do { _ = try storeAddress() } catch { throw ValidationError(error.description) }
+    }
+
+    /// `--store`, else `$GAZETOP_STORE` (where a password stays out of the process list), else none: the
+    /// sessions in memory.
+    func storeAddress() throws(PostgresAddress.Problem) -> PostgresAddress? {
+        let environment = ProcessInfo.processInfo.environment["GAZETOP_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+        return try (store ?? environment).map { url throws(PostgresAddress.Problem) in try PostgresAddress(url: url) }
     }
 
     func run() throws {
@@ -134,14 +154,26 @@ struct Serve: ParsableCommand {
             settings.match.allowFetch = allowFetch
             settings.token = tokenText.flatMap(BearerToken.init)
             settings.allowedOrigins = allowOrigins
-            let server: GazetopServer
-            do { server = try GazetopServer(settings: settings, pool: pool) } catch {
-                throw CommandFailure(.server, "cannot set up TLS for --allow-fetch: \(error)")
-            }
             let host = self.host
+            let announce: @Sendable (Int, String) -> Void = { port, sessions in
+                StandardError.write("gazetop serve: listening on http://\(host):\(port) (\(count) vision workers; sessions \(sessions))\n")
+            }
+            let address = try storeAddress()
+            let configured = settings
+            let server = { @Sendable (sessions: (any LivenessSessionStore)?) throws(CommandFailure) -> GazetopServer in
+                do { return try GazetopServer(settings: configured, pool: pool, sessions: sessions) } catch {
+                    throw CommandFailure(.server, "cannot set up TLS for --allow-fetch: \(error)")
+                }
+            }
             try Self.block {
-                try await server.run { port in
-                    StandardError.write("gazetop serve: listening on http://\(host):\(port) (\(count) vision workers)\n")
+                guard let address else {
+                    try await server(nil).run { announce($0, "in memory") }
+                    return
+                }
+                var options = PostgresSessionStore.Options()
+                options.maxSessions = configured.liveness.maxSessions
+                try await PostgresSessionStore.with(address, options: options) { sessions in
+                    try await server(sessions).run { announce($0, "in \(address)") }
                 }
             }
         }
@@ -157,6 +189,11 @@ struct Serve: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if let error = outcome.withLock({ $0 }) { throw CommandFailure(.server, "cannot serve: \(error)") }
+        switch outcome.withLock({ $0 }) {
+        case nil: return
+        case let failure as CommandFailure: throw failure
+        case let failure as SessionStoreFailure: throw CommandFailure(.store, failure.description)
+        case let error?: throw CommandFailure(.server, "cannot serve: \(error)")
+        }
     }
 }
