@@ -68,8 +68,9 @@ extension APIDocument {
                     .error(413, "The body is over \(LivenessAPI.maxInitiateBytes / 1024) KB."),
                     .error(422, "No one is enrolled under the name `enrolled` (`gazetop enroll NAME PHOTO...` on the server)."),
                     .error(500, "The server's enrolment store cannot be read (said in its log)."),
-                    .error(503, "Too many sessions open at once (\(s.liveness.maxSessions)); try again later; or `enrolled` "
-                        + "was given and face matching is off on this server (its models are missing)."),
+                    .error(503, "Too many sessions open at once (\(s.liveness.maxSessions)), or the session store (`--store`) "
+                        + "cannot be reached; try again later. Or `enrolled` was given and face matching is off on this "
+                        + "server (its models are missing)."),
                 ]),
             Endpoint(
                 method: .post, path: "/submit-liveness", id: "submitLiveness",
@@ -89,7 +90,8 @@ extension APIDocument {
                         + "\(RecordEncoding.num(s.liveness.maxVideoSeconds, 1)) s."),
                     .error(415, "The body is not `multipart/form-data` with a boundary."),
                     .error(422, "The video cannot be decoded, or has no frames."),
-                    .error(503, "The upload cannot be stored now (a full disk); try again later."),
+                    .error(503, "The upload cannot be stored now (a full disk), or the session store (`--store`) cannot be "
+                        + "reached; try again later."),
                 ]),
             Endpoint(
                 method: .post, path: "/match", id: "match", summary: "Whether two photos show the same person",

@@ -43,6 +43,35 @@ struct PostgresSessionStoreTests {
         }
     }
 
+    /// A session that must show an enrolled person keeps the name and the descriptor read at initiate, so
+    /// another server of the fleet scores it against the same face; one that names no one comes back without.
+    @Test func theEnrolledPersonTravelsWithTheSession() async throws {
+        let descriptor = try #require(FaceDescriptor((0..<FaceDescriptor.length).map { Float($0) / 1000 - 0.05 }))
+        var drawn = Self.session()
+        drawn.enrolled = EnrolledIdentity(name: "ada", requirement: IdentityRequirement(enrolled: descriptor))
+        let enrolled = drawn, anyone = Self.session()
+        try await Self.withScratchStore { store, scratch in
+            try await store.add(enrolled, now: 0)
+            try await store.add(anyone, now: 0)
+            // Read back by another store on the database: another server of the fleet.
+            try await PostgresSessionStore.with(try scratch.address) { other in
+                let read = await [Self.enrolled(enrolled.id, checkedOn: other), Self.enrolled(enrolled.id, redeemedOn: other),
+                                  Self.enrolled(anyone.id, redeemedOn: other)]
+                #expect(read == [.success(enrolled.enrolled), .success(enrolled.enrolled), .success(nil)])
+            }
+        }
+    }
+
+    // Apart from the test's nested closures: written inline there, Swift 6.3.1's optimiser crashed (signal 11
+    // while splitting the coroutine).
+    static func enrolled(_ id: String, checkedOn store: PostgresSessionStore) async -> Result<EnrolledIdentity?, SessionRefusal> {
+        do throws(SessionRefusal) { return .success(try await store.check(id, now: 0).enrolled) } catch { return .failure(error) }
+    }
+
+    static func enrolled(_ id: String, redeemedOn store: PostgresSessionStore) async -> Result<EnrolledIdentity?, SessionRefusal> {
+        do throws(SessionRefusal) { return .success(try await store.redeem(id, now: 0).enrolled) } catch { return .failure(error) }
+    }
+
     /// Two stores on one database (two servers' pools), 24 redeems of one session at once between them:
     /// exactly one gets it, the others hear it was used.
     @Test func concurrentRedeemsOnTwoStoresTakeItOnce() async throws {
