@@ -9,19 +9,8 @@ enum TokenServer {
     static let token = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
     static let origins = ["https://a.example", "http://b.example:8080"]
 
-    private static let started: Result<TestServer, Error> = {
-        let result = Result { try TestServer(["--workers", "1", "--token", token] + origins.flatMap { ["--allow-origin", $0] }) }
-        if case .success = result { atexit { TokenServer.stop() } }
-        return result
-    }()
-
+    private static let started = OnceStarted.server(["--workers", "1", "--token", token] + origins.flatMap { ["--allow-origin", $0] })
     static func get() throws -> TestServer { try started.get() }
-
-    private static func stop() {
-        guard case .success(let server) = started else { return }
-        if server.process.isRunning { _ = server.terminate() }
-        try? FileManager.default.removeItem(atPath: server.logPath)
-    }
 
     static var bearer: (String, String) { ("Authorization", "Bearer \(token)") }
 }

@@ -40,28 +40,12 @@ struct FormBody {
 /// A liveness server of the suite's own: its temporary folder is one the tests look into, and a small upload
 /// limit makes "too large" cheap to reach.
 enum LivenessServer {
-    static let temporary: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-liveness-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    static let temporary = OnceStarted.folder("gazetop-liveness")
     static let maxVideoMB = 5
 
-    private static let started: Result<TestServer, Error> = {
-        let result = Result { try TestServer(["--workers", "1", "--max-video-mb", "\(maxVideoMB)"], environment: ["TMPDIR": temporary]) }
-        if case .success = result { atexit { LivenessServer.stop() } }
-        return result
-    }()
-
+    private static let started = OnceStarted.server(["--workers", "1", "--max-video-mb", "\(maxVideoMB)"],
+                                                    environment: ["TMPDIR": temporary], folders: [temporary])
     static func get() throws -> TestServer { try started.get() }
-
-    private static func stop() {
-        if case .success(let server) = started {
-            if server.process.isRunning { _ = server.terminate() }
-            try? FileManager.default.removeItem(atPath: server.logPath)
-        }
-        try? FileManager.default.removeItem(atPath: temporary)
-    }
 
     /// What the server left in its temporary folder.
     static var leftovers: [String] { (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] }

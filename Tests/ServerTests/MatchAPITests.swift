@@ -5,27 +5,11 @@ import Testing
 /// A server for face matching: its own enrolment store (an empty state folder the tests enrol into with
 /// `gazetop enroll`, as a user would) and `--allow-fetch`, so the address rule is what refuses a URL.
 enum MatchServer {
-    static let state: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-match-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    static let state = OnceStarted.folder("gazetop-match")
 
-    private static let started: Result<TestServer, Error> = {
-        let result = Result { try TestServer(["--workers", "1", "--allow-fetch"], environment: ["XDG_STATE_HOME": state]) }
-        atexit { MatchServer.stop() }
-        return result
-    }()
-
+    private static let started = OnceStarted.server(["--workers", "1", "--allow-fetch"], environment: ["XDG_STATE_HOME": state],
+                                                    folders: [state])
     static func get() throws -> TestServer { try started.get() }
-
-    private static func stop() {
-        if case .success(let server) = started {
-            if server.process.isRunning { _ = server.terminate() }
-            try? FileManager.default.removeItem(atPath: server.logPath)
-        }
-        try? FileManager.default.removeItem(atPath: state)
-    }
 
     /// `gazetop enroll NAME INPUT` into the server's store; its status.
     static func enrol(_ name: String, _ input: String) throws -> Int32 {

@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import GazeCore
 import Glibc
+import Synchronization
 import Vision
 
 /// The shared recordings beside the project (`../shared/data`, see its README), found from this file.
@@ -122,23 +123,42 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
     }
 }
 
-/// One server for the tests that need no special settings: starting one per test (two models to load)
-/// would cost more than the tests themselves.
-enum SharedServer {
-    private static let started: Result<TestServer, Error> = {
-        let result = Result { try TestServer() }
-        // A static is never deinitialised: stop the server when the test process exits, or every test run
-        // would leave a `gazetop serve` running.
-        if case .success = result { atexit { SharedServer.stop() } }
+/// Servers started once per test process, on first use, and shared by the tests that need their settings
+/// (starting one per test, with its models to load, would cost more than the tests). A static is never
+/// deinitialised, so the servers are stopped, and their logs and folders removed, when the process exits.
+enum OnceStarted {
+    private static let running = Mutex<[(server: TestServer?, folders: [String])]>([])
+    private static let stopAtExit: Void = { atexit { OnceStarted.stopAll() } }()
+
+    /// Starts `gazetop serve ARGUMENTS` for the rest of the test process; `folders` go with it at exit.
+    static func server(_ arguments: [String] = [], environment: [String: String] = [:],
+                       folders: [String] = []) -> Result<TestServer, Error> {
+        _ = stopAtExit
+        let result = Result { try TestServer(arguments, environment: environment) }
+        running.withLock { $0.append((server: try? result.get(), folders: folders)) }
         return result
-    }()
-
-    static func get() throws -> TestServer { try started.get() }
-
-    private static func stop() {
-        guard case .success(let server) = started else { return }
-        if server.process.isRunning { _ = server.terminate() }
-        // Never deinitialised either: its log goes here.
-        try? FileManager.default.removeItem(atPath: server.logPath)
     }
+
+    private static func stopAll() {
+        for (server, folders) in running.withLock({ $0 }) {
+            if let server {
+                if server.process.isRunning { _ = server.terminate() }
+                try? FileManager.default.removeItem(atPath: server.logPath)
+            }
+            for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        }
+    }
+
+    /// A new empty folder under the system's temporary one.
+    static func folder(_ prefix: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// One server for the tests that need no special settings.
+enum SharedServer {
+    private static let started = OnceStarted.server()
+    static func get() throws -> TestServer { try started.get() }
 }
