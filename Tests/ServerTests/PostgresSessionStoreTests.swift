@@ -13,20 +13,17 @@ struct PostgresSessionStoreTests {
                         areaDurationSeconds: 2.5, issuedAt: 0, expiresAt: ttlSeconds)
     }
 
-    /// Runs `body` with a store on a scratch database, dropped afterwards; off Swift's cooperative pool
-    /// (`TestPostgres.offThePool`), so a loaded test run cannot starve the store's answers past its timeouts.
+    /// Runs `body` with a store on a scratch database, dropped afterwards.
     static func withScratchStore(_ options: PostgresSessionStore.Options = .init(),
                                  _ body: @Sendable (PostgresSessionStore, TestPostgres.Scratch) async throws -> Void) async throws {
-        try await TestPostgres.offThePool {
-            let scratch = try await TestPostgres.Scratch.make()
-            do {
-                try await PostgresSessionStore.with(try scratch.address, options: options) { try await body($0, scratch) }
-            } catch {
-                await scratch.drop()
-                throw error
-            }
+        let scratch = try await TestPostgres.Scratch.make()
+        do {
+            try await PostgresSessionStore.with(try scratch.address, options: options) { try await body($0, scratch) }
+        } catch {
             await scratch.drop()
+            throw error
         }
+        await scratch.drop()
     }
 
     /// What is issued comes back whole; a redeem uses it up; an id never issued is unknown.

@@ -18,57 +18,51 @@ struct ServeStoreTests {
     /// does not decode there gets 422, which costs no session, where an unknown one would get 404); the
     /// second announces where its sessions are, without the password.
     @Test func aSessionCrossesServers() async throws {
-        // Off the cooperative pool: see TestPostgres.offThePool.
-        try await TestPostgres.offThePool {
-            let scratch = try await TestPostgres.Scratch.make()
-            let first = try Self.server(try scratch.url)
-            let second = try Self.server(try scratch.url)
-            let id = try #require(try Liveness.session(first)["session_id"] as? String)
-            let answer = try Liveness.submit(second, .submission(id, video: Array("not a video".utf8)))
-            #expect(answer.status == 422, "\(answer.text)")
-            let unknown = try Liveness.submit(second, .submission("0123456789abcdef0123456789abcdef", video: Array("x".utf8)))
-            #expect(unknown.status == 404, "\(unknown.text)")
-            #expect(second.log.contains("sessions in postgres://gazetop@127.0.0.1:"), "\(second.log)")
-            for server in [first, second] {
-                #expect(!server.log.contains(TestPostgres.password))
-                #expect(server.terminate() == 0)
-            }
-            await scratch.drop()
+        let scratch = try await TestPostgres.Scratch.make()
+        let first = try Self.server(try scratch.url)
+        let second = try Self.server(try scratch.url)
+        let id = try #require(try Liveness.session(first)["session_id"] as? String)
+        let answer = try Liveness.submit(second, .submission(id, video: Array("not a video".utf8)))
+        #expect(answer.status == 422, "\(answer.text)")
+        let unknown = try Liveness.submit(second, .submission("0123456789abcdef0123456789abcdef", video: Array("x".utf8)))
+        #expect(unknown.status == 404, "\(unknown.text)")
+        #expect(second.log.contains("sessions in postgres://gazetop@127.0.0.1:"), "\(second.log)")
+        for server in [first, second] {
+            #expect(!server.log.contains(TestPostgres.password))
+            #expect(server.terminate() == 0)
         }
+        await scratch.drop()
     }
 
     /// A real recording submitted at the same moment to both servers: exactly one scores it, the other
     /// hears it was used; then the first server refuses it too.
     @Test(.enabled(if: TestData.available, Comment(rawValue: TestData.skipMessage)))
     func concurrentSubmissionsOnTwoServersScoreOnce() async throws {
-        // Off the cooperative pool: see TestPostgres.offThePool.
-        try await TestPostgres.offThePool {
-            let scratch = try await TestPostgres.Scratch.make()
-            let servers = [try Self.server(try scratch.url), try Self.server(try scratch.url)]
-            let id = try #require(try Liveness.session(servers[0])["session_id"] as? String)
-            let clip = try Liveness.bytes(TestData.blinkClip)
-            let answers = Mutex<[HTTPAnswer]>([])
-            let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
-            for server in servers {
-                done.enter()
-                Thread.detachNewThread {
-                    defer { done.leave() }
-                    let form = FormBody.submission(id, video: clip, type: "video/mp4")
-                    ready.signal()
-                    go.wait()
-                    if let answer = try? Liveness.submit(server, form) { answers.withLock { $0.append(answer) } }
-                }
+        let scratch = try await TestPostgres.Scratch.make()
+        let servers = [try Self.server(try scratch.url), try Self.server(try scratch.url)]
+        let id = try #require(try Liveness.session(servers[0])["session_id"] as? String)
+        let clip = try Liveness.bytes(TestData.blinkClip)
+        let answers = Mutex<[HTTPAnswer]>([])
+        let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
+        for server in servers {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                let form = FormBody.submission(id, video: clip, type: "video/mp4")
+                ready.signal()
+                go.wait()
+                if let answer = try? Liveness.submit(server, form) { answers.withLock { $0.append(answer) } }
             }
-            ready.wait(); ready.wait()
-            go.signal(); go.signal()
-            done.wait()
-            let sorted = answers.withLock { $0 }.sorted { $0.status < $1.status }
-            #expect(sorted.map(\.status) == [200, 409], "\(sorted.map(\.text))")
-            if let scored = sorted.first?.json { #expect(scored["session_id"] as? String == id && scored["result"] is String) }
-            #expect(try Liveness.submit(servers[0], .submission(id, video: clip, type: "video/mp4")).status == 409)
-            for server in servers { _ = server.terminate() }
-            await scratch.drop()
         }
+        ready.wait(); ready.wait()
+        go.signal(); go.signal()
+        done.wait()
+        let sorted = answers.withLock { $0 }.sorted { $0.status < $1.status }
+        #expect(sorted.map(\.status) == [200, 409], "\(sorted.map(\.text))")
+        if let scored = sorted.first?.json { #expect(scored["session_id"] as? String == id && scored["result"] is String) }
+        #expect(try Liveness.submit(servers[0], .submission(id, video: clip, type: "video/mp4")).status == 409)
+        for server in servers { _ = server.terminate() }
+        await scratch.drop()
     }
 
     /// A store that cannot be used at start: one line naming it without its password, exit 16, whether
@@ -98,31 +92,28 @@ struct ServeStoreTests {
     /// The database cut off while the server runs: the liveness endpoints answer 503 in JSON within the
     /// store's timeout, /health still answers, and once the database is back sessions are issued again.
     @Test func lostStoreAnswers503UntilBack() async throws {
-        // Off the cooperative pool: see TestPostgres.offThePool.
-        try await TestPostgres.offThePool {
-            let scratch = try await TestPostgres.Scratch.make()
-            let server = try Self.server(try scratch.url)
-            let id = try #require(try Liveness.session(server)["session_id"] as? String)
-            try await scratch.cutOff()
-            for answer in [try Liveness.initiate(server), try Liveness.submit(server, .submission(id, video: Array("x".utf8)))] {
-                #expect(answer.status == 503, "\(answer.text)")
-                #expect(answer.headers["content-type"] == "application/json")
-                #expect(answer.json?["success"] as? Bool == false)
-                #expect((answer.json?["error"] as? String)?.contains("session store cannot be reached") == true, "\(answer.text)")
-            }
-            #expect(try HTTP.request(port: server.port, "GET", "/health").status == 200)
-            try await scratch.reconnect()
-            var status = 0
-            for _ in 0..<60 where status != 200 {
-                status = try Liveness.initiate(server).status
-                if status != 200 { try await Task.sleep(for: .milliseconds(500)) }
-            }
-            #expect(status == 200)
-            #expect(try Liveness.submit(server, .submission(id, video: Array("not a video".utf8))).status == 422)
-            #expect(!server.log.contains(TestPostgres.password))
-            #expect(server.terminate() == 0)
-            await scratch.drop()
+        let scratch = try await TestPostgres.Scratch.make()
+        let server = try Self.server(try scratch.url)
+        let id = try #require(try Liveness.session(server)["session_id"] as? String)
+        try await scratch.cutOff()
+        for answer in [try Liveness.initiate(server), try Liveness.submit(server, .submission(id, video: Array("x".utf8)))] {
+            #expect(answer.status == 503, "\(answer.text)")
+            #expect(answer.headers["content-type"] == "application/json")
+            #expect(answer.json?["success"] as? Bool == false)
+            #expect((answer.json?["error"] as? String)?.contains("session store cannot be reached") == true, "\(answer.text)")
         }
+        #expect(try HTTP.request(port: server.port, "GET", "/health").status == 200)
+        try await scratch.reconnect()
+        var status = 0
+        for _ in 0..<60 where status != 200 {
+            status = try Liveness.initiate(server).status
+            if status != 200 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(status == 200)
+        #expect(try Liveness.submit(server, .submission(id, video: Array("not a video".utf8))).status == 422)
+        #expect(!server.log.contains(TestPostgres.password))
+        #expect(server.terminate() == 0)
+        await scratch.drop()
     }
 
     /// Runs gazetop to its end; its exit status and stderr.

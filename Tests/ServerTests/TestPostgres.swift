@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 import Logging
@@ -40,28 +39,6 @@ enum TestPostgres {
         } catch {
             try? await connection.close()
             throw error
-        }
-    }
-
-    /// Runs `body` on a thread of the store tests' own instead of Swift's cooperative pool. The pool has one
-    /// thread per core, and Swift Testing runs synchronous tests on it: on a 2-core machine, two long ones
-    /// (a browser's, a simulated camera's) hold it for minutes, and a store's own timeouts (20 s to start,
-    /// 5 s a query) then fire before answers that have long arrived can be taken up (every store test
-    /// failed so after 449 s of a loaded `make test`). Child tasks (the store's deadlines) run there too.
-    static func offThePool<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(executor, operation: body)
-    }
-
-    private static let executor = QueueExecutor()
-
-    /// A task executor on a concurrent dispatch queue, which gets threads whenever it has work (an
-    /// overcommit queue, unlike the cooperative pool); one task's jobs still run one at a time.
-    final class QueueExecutor: TaskExecutor {
-        private let queue = DispatchQueue(label: "gazetop.tests.postgres", attributes: .concurrent)
-
-        func enqueue(_ job: consuming ExecutorJob) {
-            let job = UnownedJob(job)
-            queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
         }
     }
 
