@@ -67,6 +67,27 @@ enum Liveness {
         return json
     }
 
+    /// The same submission sent to each of `servers` at the same moment (one thread each, released together);
+    /// the answers in the order they came (nil where the request itself failed).
+    static func submitAtOnce(_ servers: [TestServer], _ form: FormBody) -> [HTTPAnswer?] {
+        let answers = Mutex<[HTTPAnswer?]>([])
+        let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
+        for server in servers {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                ready.signal()
+                go.wait()
+                let answer = try? Liveness.submit(server, form)
+                answers.withLock { $0.append(answer) }
+            }
+        }
+        for _ in servers { ready.wait() }
+        for _ in servers { go.signal() }
+        done.wait()
+        return answers.withLock { $0 }
+    }
+
     static func submit(_ server: TestServer, _ form: FormBody) throws -> HTTPAnswer {
         try HTTP.request(port: server.port, "POST", "/submit-liveness", headers: [("Content-Type", form.contentType)], body: form.bytes)
     }
@@ -207,27 +228,8 @@ struct LivenessAPITests {
         let server = try LivenessServer.get()
         let id = try #require(try Liveness.session(server)["session_id"] as? String)
         let clip = try Liveness.bytes(TestData.blinkClip)
-        let statuses = Mutex<[Int]>([])
-        let ready = DispatchSemaphore(value: 0)
-        let go = DispatchSemaphore(value: 0)
-        let done = DispatchGroup()
-        for _ in 0..<2 {
-            done.enter()
-            Thread.detachNewThread {
-                defer { done.leave() }
-                let form = FormBody.submission(id, video: clip, type: "video/mp4")
-                ready.signal()
-                go.wait()
-                let status = (try? Liveness.submit(server, form).status) ?? -1
-                statuses.withLock { $0.append(status) }
-            }
-        }
-        ready.wait()
-        ready.wait()
-        go.signal()
-        go.signal()
-        done.wait()
-        #expect(statuses.withLock { $0.sorted() } == [200, 409])
+        let answers = Liveness.submitAtOnce([server, server], .submission(id, video: clip, type: "video/mp4"))
+        #expect(answers.map { $0?.status ?? -1 }.sorted() == [200, 409])
     }
 
     /// `--session-ttl 1`: a session submitted after a second has expired (410), and says so.

@@ -99,16 +99,8 @@ struct ServeCommandTests {
     /// A port already taken: one line naming the trouble, exit 15.
     @Test func portTaken() throws {
         let server = try SharedServer.get()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServer.executable)
-        process.arguments = ["serve", "--port", "\(server.port)", "--workers", "1"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 15)
+        let (status, said) = try TestServer.runToEnd(["serve", "--port", "\(server.port)", "--workers", "1"])
+        #expect(status == 15)
         let lines = said.split(separator: "\n")
         #expect(lines.count == 1, "\(said)")
         #expect(said.hasPrefix("gazetop: cannot serve"), "\(said)")

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Synchronization
 import Testing
 
 /// `gazetop serve --store postgres://...` as processes, as a fleet runs it: two servers on one database, a
@@ -42,22 +41,8 @@ struct ServeStoreTests {
         let servers = [try Self.server(try scratch.url), try Self.server(try scratch.url)]
         let id = try #require(try Liveness.session(servers[0])["session_id"] as? String)
         let clip = try Liveness.bytes(TestData.blinkClip)
-        let answers = Mutex<[HTTPAnswer]>([])
-        let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
-        for server in servers {
-            done.enter()
-            Thread.detachNewThread {
-                defer { done.leave() }
-                let form = FormBody.submission(id, video: clip, type: "video/mp4")
-                ready.signal()
-                go.wait()
-                if let answer = try? Liveness.submit(server, form) { answers.withLock { $0.append(answer) } }
-            }
-        }
-        ready.wait(); ready.wait()
-        go.signal(); go.signal()
-        done.wait()
-        let sorted = answers.withLock { $0 }.sorted { $0.status < $1.status }
+        let answers = Liveness.submitAtOnce(servers, .submission(id, video: clip, type: "video/mp4")).compactMap { $0 }
+        let sorted = answers.sorted { $0.status < $1.status }
         #expect(sorted.map(\.status) == [200, 409], "\(sorted.map(\.text))")
         if let scored = sorted.first?.json { #expect(scored["session_id"] as? String == id && scored["result"] is String) }
         #expect(try Liveness.submit(servers[0], .submission(id, video: clip, type: "video/mp4")).status == 409)
@@ -76,7 +61,7 @@ struct ServeStoreTests {
             (["--store", try TestPostgres.url(database: "no_such_database")], [:], "does not exist"),
         ]
         for (arguments, environment, says) in cases {
-            let (status, said) = try Self.run(["serve", "--port", "0", "--workers", "1"] + arguments, environment: environment)
+            let (status, said) = try TestServer.runToEnd(["serve", "--port", "0", "--workers", "1"] + arguments, environment: environment)
             #expect(status == 16, "\(said)")
             #expect(said.split(separator: "\n").count == 1, "\(said)")
             #expect(said.hasPrefix("gazetop: cannot use the session store postgres://gazetop@127.0.0.1:"), "\(said)")
@@ -84,7 +69,7 @@ struct ServeStoreTests {
             #expect(!said.contains(TestPostgres.password), "\(said)")
         }
         // A URL that is no PostgreSQL URL: usage (64), without repeating it.
-        let (status, said) = try Self.run(["serve", "--store", "mysql://gazetop:\(TestPostgres.password)@127.0.0.1/x"], environment: [:])
+        let (status, said) = try TestServer.runToEnd(["serve", "--store", "mysql://gazetop:\(TestPostgres.password)@127.0.0.1/x"], environment: [:])
         #expect(status == 64, "\(said)")
         #expect(said.contains("--store must be a PostgreSQL URL") && !said.contains(TestPostgres.password), "\(said)")
     }
@@ -114,23 +99,5 @@ struct ServeStoreTests {
         #expect(!server.log.contains(TestPostgres.password))
         #expect(server.terminate() == 0)
         await scratch.drop()
-    }
-
-    /// Runs gazetop to its end; its exit status and stderr.
-    static func run(_ arguments: [String], environment extra: [String: String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServer.executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GAZETOP_STORE"] = nil
-        environment.merge(extra) { $1 }
-        process.environment = environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, said)
     }
 }

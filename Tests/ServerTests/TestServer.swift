@@ -104,6 +104,25 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
     /// Its stderr so far: the announcement, then one access-log line per request or connection.
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Runs `gazetop ARGUMENTS` to its end (a start that fails, say); its exit status and stderr. A
+    /// `$GAZETOP_STORE` of the caller's is not passed on: a test names the store it means.
+    static func runToEnd(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, said: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["GAZETOP_STORE"] = nil
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, said)
+    }
+
     /// Sends SIGTERM and waits for the exit; returns its status.
     func terminate() -> Int32 {
         process.terminate()

@@ -11,6 +11,23 @@ import Testing
 @Suite(.serialized, .enabled(if: TestData.ready, Comment(rawValue: TestData.skipMessage)),
        .enabled(if: Chromium.executable != nil, Comment(rawValue: Chromium.skipMessage)))
 struct WebPageTests {
+    /// Headless Chromium in a temporary folder of its own (the caller stops it and removes the folder): its
+    /// fake camera plays the shared blink clip (as Y4M, written there), or, with `camera: false`, the page is
+    /// refused the camera.
+    static func browser(camera: Bool = true) throws -> (Chromium, folder: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            guard camera else { return (try Chromium(camera: nil, grantsCamera: false, folder: folder), folder) }
+            let clip = folder + "/camera.y4m"
+            try Y4MClip.write(TestData.blinkClip, to: clip)
+            return (try Chromium(camera: clip, folder: folder), folder)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+    }
+
     /// The page's files come from the binary, each with its type and the policy that keeps the page to its
     /// own server.
     @Test func pageFilesAreServed() throws {
@@ -31,13 +48,8 @@ struct WebPageTests {
 
     @Test(.timeLimit(.minutes(3))) func liveViewAndChallengeInChromium() throws {
         let server = try SharedServer.get()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let camera = folder + "/camera.y4m"
-        try Y4MClip.write(TestData.blinkClip, to: camera)
-        let browser = try Chromium(camera: camera, folder: folder)
-        defer { browser.stop() }
+        let (browser, folder) = try Self.browser()
+        defer { browser.stop(); try? FileManager.default.removeItem(atPath: folder) }
         let page = try browser.page()
         let keep = ProcessInfo.processInfo.environment["GAZETOP_SCREENSHOTS"]
         func screenshot(_ name: String) throws {
@@ -147,11 +159,8 @@ struct WebPageTests {
     /// A camera the person refuses: both views say so and what to do, and nothing is left running.
     @Test(.timeLimit(.minutes(2))) func aRefusedCameraIsSaid() throws {
         let server = try SharedServer.get()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let browser = try Chromium(camera: nil, grantsCamera: false, folder: folder)
-        defer { browser.stop() }
+        let (browser, folder) = try Self.browser(camera: false)
+        defer { browser.stop(); try? FileManager.default.removeItem(atPath: folder) }
         let page = try browser.page()
         try page.navigate("http://127.0.0.1:\(server.port)/#live")
         try page.waitUntil("document.getElementById('nav-live')?.getAttribute('aria-current') === 'page'",
@@ -180,13 +189,8 @@ struct WebPageTests {
     /// how to open it instead of failing silently.
     @Test(.timeLimit(.minutes(2))) func thePageSendsTheServersToken() throws {
         let server = try TokenServer.get()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gazetop-webpage-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let camera = folder + "/camera.y4m"
-        try Y4MClip.write(TestData.blinkClip, to: camera)
-        let browser = try Chromium(camera: camera, folder: folder)
-        defer { browser.stop() }
+        let (browser, folder) = try Self.browser()
+        defer { browser.stop(); try? FileManager.default.removeItem(atPath: folder) }
         let liveState = "document.getElementById('live-status').textContent + ' | ' + document.getElementById('live-error').textContent"
 
         let page = try browser.page()
