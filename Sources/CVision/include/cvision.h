@@ -152,9 +152,10 @@ typedef struct cvs_pose_state {
     int32_t valid;
 } cvs_pose_state;
 
-/// Estimates head pose from the 68 landmarks with solvePnP on a generic 3D face, assuming a camera whose
-/// focal length equals the image width and whose principal point is the image centre. `state` (may be
-/// NULL) carries the last solution of the same face: starting from it takes a fraction of the work.
+/// Estimates head pose from the 68 landmarks: the least-squares pose of a generic 3D face, assuming a
+/// camera whose focal length equals the image width and whose principal point is the image centre. `state`
+/// (may be NULL) carries the last solution of the same face: refined from it (run to the minimum, so the
+/// answer does not depend on where it started) it takes a fraction of a solve from scratch (solvePnP).
 cvs_status cvs_estimate_head_pose(const float *points_xy, int32_t image_width, int32_t image_height,
                                   cvs_pose_state *state, cvs_head_pose *out, cvs_error *error);
 
