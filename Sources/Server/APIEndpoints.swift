@@ -90,6 +90,7 @@ extension APIDocument {
                         + "\(RecordEncoding.num(s.liveness.maxVideoSeconds, 1)) s."),
                     .error(415, "The body is not `multipart/form-data` with a boundary."),
                     .error(422, "The video cannot be decoded, or has no frames."),
+                    .error(500, "The session store (`--store`) holds this session in a form it cannot read (a row edited by hand)."),
                     .error(503, "The upload cannot be stored now (a full disk), or the session store (`--store`) cannot be "
                         + "reached; try again later."),
                 ]),

@@ -268,6 +268,7 @@ struct LivenessAPI: Sendable {
             case .used: throw APIError(.conflict, "the liveness session was already submitted; initiate a new one")
             case .full: throw APIError(.serviceUnavailable, "too many open liveness sessions; try again later")
             case .unavailable: throw APIError(.serviceUnavailable, "the liveness session store cannot be reached now; try again later")
+            case .unreadable(let why): throw APIError(.internalServerError, "the liveness session store cannot read this session: \(why)")
             }
         }
     }

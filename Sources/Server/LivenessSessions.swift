@@ -51,6 +51,9 @@ public enum SessionRefusal: Error, Sendable, Equatable {
     /// The store cannot be reached now (a database down or too slow to answer); the server goes on, and
     /// the store is tried again with the next request.
     case unavailable
+    /// The store holds this session in a form it cannot read (a row edited by hand): the server's fault,
+    /// not the client's, and not a database that will come back.
+    case unreadable(String)
 }
 
 /// Where liveness sessions live between `initiate` and `submit`. Each is submitted at most once: of any

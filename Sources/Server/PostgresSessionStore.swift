@@ -161,10 +161,13 @@ public final class PostgresSessionStore: LivenessSessionStore {
         }
     }
 
-    /// `operation`'s result, or `.unavailable` if it fails or takes longer than `timeoutSeconds`.
+    /// `operation`'s result; `.unreadable` if it read a row that is no session, else `.unavailable` if it
+    /// fails or takes longer than `timeoutSeconds`.
     private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws(SessionRefusal) -> T {
         do {
             return try await Deadline.run(seconds: options.timeoutSeconds, operation)
+        } catch let malformed as SessionTable.MalformedRow {
+            throw .unreadable(malformed.description)
         } catch {
             throw .unavailable
         }

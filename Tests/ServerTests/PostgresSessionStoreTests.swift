@@ -62,6 +62,27 @@ struct PostgresSessionStoreTests {
         }
     }
 
+    /// A row whose descriptor is no descriptor (edited by hand) is the server's fault (500), not a database
+    /// that cannot be reached (503) nor a session checked against no face.
+    @Test func aSessionWhoseDescriptorWasSpoiledIsUnreadable() async throws {
+        let descriptor = try #require(FaceDescriptor((0..<FaceDescriptor.length).map { Float($0) / 1000 - 0.05 }))
+        var drawn = Self.session()
+        drawn.enrolled = EnrolledIdentity(name: "ada", requirement: IdentityRequirement(enrolled: descriptor))
+        let enrolled = drawn
+        try await Self.withScratchStore { store, scratch in
+            try await store.add(enrolled, now: 0)
+            try await scratch.run(["UPDATE gazetop_liveness_sessions SET enrolled_descriptor = '{1,2,3}' WHERE id = '\(enrolled.id)'"])
+            let read = await [Self.enrolled(enrolled.id, checkedOn: store), Self.enrolled(enrolled.id, redeemedOn: store)]
+            for outcome in read {
+                guard case .failure(.unreadable(let why)) = outcome else {
+                    Issue.record("read as \(outcome)")
+                    continue
+                }
+                #expect(why.contains("ada") && why.contains("128"), "\(why)")
+            }
+        }
+    }
+
     // Apart from the test's nested closures: written inline there, Swift 6.3.1's optimiser crashed (signal 11
     // while splitting the coroutine).
     static func enrolled(_ id: String, checkedOn store: PostgresSessionStore) async -> Result<EnrolledIdentity?, SessionRefusal> {

@@ -24,13 +24,13 @@ enum TestPostgres {
     /// The password in the URL: the tests check it never reaches a log.
     static var password: String { url.flatMap { URLComponents(string: $0)?.password } ?? "" }
 
-    /// Runs statements, one at a time, as the test server's user on its own database.
-    static func admin(_ statements: [String]) async throws {
+    /// Runs statements, one at a time, as the test server's user on its own database (or on `database`).
+    static func admin(_ statements: [String], database: String? = nil) async throws {
         guard let url, let parts = URLComponents(string: url), let host = parts.host, let user = parts.user else {
             throw ClientError(description: "no GAZETOP_TEST_POSTGRES_URL")
         }
         let configuration = PostgresConnection.Configuration(host: host, port: parts.port ?? 5432, username: user, password: parts.password,
-                                                             database: String(parts.path.dropFirst()), tls: .disable)
+                                                             database: database ?? String(parts.path.dropFirst()), tls: .disable)
         let quiet = Logger(label: "tests", factory: { _ in SwiftLogNoOpLogHandler() })
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
         do {
@@ -64,6 +64,11 @@ enum TestPostgres {
 
         func reconnect() async throws {
             try await admin(["ALTER DATABASE \(name) ALLOW_CONNECTIONS true"])
+        }
+
+        /// Statements on this database itself, as someone editing its rows by hand.
+        func run(_ statements: [String]) async throws {
+            try await admin(statements, database: name)
         }
 
         func drop() async {
