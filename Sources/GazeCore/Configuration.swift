@@ -28,6 +28,12 @@ public struct TrackingConfig: Sendable, Equatable {
     /// have passed since the last scan of the whole picture, the next re-detection scans it all instead,
     /// to notice other faces (a larger one is then followed) and count them: 60 frames is 2 s at 30 fps.
     public var fullScanEveryFrames = 60
+    /// Frames by which a stream's first periodic re-detection and first whole-picture re-scan come early,
+    /// counted from when its face is first found; the later ones keep their period. 0 for files and
+    /// cameras. Streams that start together would otherwise all detect on the same frames: `serve` gives its
+    /// n-th WebSocket connection n, so the re-detections of many clients started at once spread over the
+    /// frames instead of holding both vision workers together (README, "Serving").
+    public var detectionStagger = 0
     /// The near re-detection looks for the face's centre within this fraction of its size beyond the box
     /// tracked from the landmarks...
     public var nearSearchReachFraction = 0.3

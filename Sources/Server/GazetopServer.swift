@@ -36,6 +36,9 @@ public final class GazetopServer: Sendable {
     let log: AccessLog
     /// WebSocket connections open now.
     let connections = Atomic(0)
+    /// WebSocket connections ever opened: the n-th gets `detectionStagger` n, so clients that connect
+    /// together do not all run their costly face detections on the same frames.
+    let sessionsOpened = Atomic(0)
     /// The liveness sessions issued and not yet forgotten.
     let sessions: any LivenessSessionStore
     /// `/match`'s fetches of URLs; nil without `--allow-fetch`.
@@ -161,7 +164,9 @@ public final class GazetopServer: Sendable {
         let worker = pool.assign()
         defer { pool.release(worker) }
         let (answers, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(8))
-        let session = EyeSession(worker: worker, settings: settings.eye) { sink.yield($0) }
+        var eye = settings.eye
+        eye.config.tracking.detectionStagger = sessionsOpened.add(1, ordering: .relaxed).oldValue
+        let session = EyeSession(worker: worker, settings: eye) { sink.yield($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await answer in answers { try await outbound.write(.text(answer)) }

@@ -11,6 +11,11 @@ import GazeCore
 public struct DetectionSchedule: Sendable, Equatable {
     public let redetectEveryFrames: Int
     public let fullScanEveryFrames: Int
+    /// Frames by which the first periodic re-detection and the first whole-picture re-scan after the face
+    /// is first found come early (`TrackingConfig.detectionStagger`); later ones keep their period.
+    public let stagger: Int
+    /// The stagger is still to be applied: the face has not been found by a whole-picture scan yet.
+    private var staggerPending = true
 
     /// Frames followed since the face was last detected (by any scan, near it or of the whole picture).
     public private(set) var framesSinceDetection = 0
@@ -19,13 +24,15 @@ public struct DetectionSchedule: Sendable, Equatable {
     /// Scans since a miss was last tried again at full size; nil before the first retry.
     public private(set) var scansSinceFullSizeRetry: Int?
 
-    public init(redetectEveryFrames: Int, fullScanEveryFrames: Int) {
+    public init(redetectEveryFrames: Int, fullScanEveryFrames: Int, stagger: Int = 0) {
         self.redetectEveryFrames = redetectEveryFrames
         self.fullScanEveryFrames = fullScanEveryFrames
+        self.stagger = max(0, stagger)
     }
 
     public init(_ config: TrackingConfig) {
-        self.init(redetectEveryFrames: config.redetectEveryFrames, fullScanEveryFrames: config.fullScanEveryFrames)
+        self.init(redetectEveryFrames: config.redetectEveryFrames, fullScanEveryFrames: config.fullScanEveryFrames,
+                  stagger: config.detectionStagger)
     }
 
     /// Where a re-detection looks.
@@ -53,8 +60,9 @@ public struct DetectionSchedule: Sendable, Equatable {
 
     /// The whole picture was scanned (in line, or a background search for a face while none is followed).
     public mutating func scannedWholePicture() {
-        framesSinceDetection = 0
-        framesSinceFullScan = 0
+        framesSinceDetection = staggerPending ? stagger % redetectEveryFrames : 0
+        framesSinceFullScan = staggerPending ? stagger % fullScanEveryFrames : 0
+        staggerPending = false
     }
 
     /// A periodic re-detection starts now (in the background): where it looks, counted as done.

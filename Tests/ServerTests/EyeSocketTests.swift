@@ -13,9 +13,10 @@ struct EyeSocketTests {
 
     /// The ZJU clip's frames as JPEG through the socket, each with its stream time, give the records
     /// `analyze` gives for the same JPEGs (a folder of them at 30 fps): the same eye measures frame by frame
-    /// and the same blinks.
+    /// and the same blinks. On a server of its own: a server's first connection detects faces on the frames
+    /// `analyze` does; later ones are staggered (`TrackingConfig.detectionStagger`).
     @Test func framesGiveTheRecordsAndBlinksOfAnalyze() throws {
-        let server = try SharedServer.get()
+        let server = try TestServer()
         let frames = try TestData.jpegFrames()
         #expect(frames.count > 100)
 

@@ -75,6 +75,60 @@ import Vision
         }
     }
 
+    /// A stagger of 7 (with periods 3 and 5) makes the first re-detection come 7 % 3 = 1 frame early and the
+    /// first whole-picture re-scan 7 % 5 = 2 early; after them the periods are the unstaggered ones.
+    @Test func aStaggerBringsOnlyTheFirstDetectionsForward() {
+        var s = DetectionSchedule(redetectEveryFrames: 3, fullScanEveryFrames: 5, stagger: 7)
+        s.scannedWholePicture()
+        s.frameBegins(); s.followed()
+        #expect(!s.redetectionDue)
+        s.frameBegins(); s.followed()
+        #expect(s.redetectionDue && !s.fullScanDue, "the re-detection after 2 frames, not 3")
+        #expect(s.beginRedetection() == .nearTheFace)
+        s.frameBegins(); s.followed()
+        #expect(!s.redetectionDue && s.fullScanDue, "the whole picture after 3 frames, not 5")
+        s.scannedWholePicture()
+        for _ in 0..<2 { s.frameBegins(); s.followed() }
+        #expect(!s.redetectionDue, "a later whole-picture scan starts a full period")
+        s.frameBegins(); s.followed()
+        #expect(s.redetectionDue)
+    }
+
+    /// What the stagger is for: 40 streams started together, each detecting in line as `FaceTracker` does
+    /// (a re-detection every 10 frames, the whole picture after 60). Unstaggered, all 40 detect on the same
+    /// frames; with stagger n for the n-th, at most 4 detect on any frame and at most one scans the whole
+    /// picture, and each still detects as often.
+    @Test func staggeredStreamsDetectOnDifferentFrames() {
+        func detections(stagger: (Int) -> Int) -> (mostInAFrame: Int, mostWholeInAFrame: Int, perStream: [Int]) {
+            var schedules = (0..<40).map { DetectionSchedule(redetectEveryFrames: 10, fullScanEveryFrames: 60, stagger: stagger($0)) }
+            var perStream = Array(repeating: 0, count: 40), most = 0, mostWhole = 0
+            for frame in 0..<600 {
+                var here = 0, whole = 0
+                for n in schedules.indices {
+                    schedules[n].frameBegins()
+                    if frame == 0 {
+                        schedules[n].scannedWholePicture() // the face found
+                    } else if !schedules[n].redetectionDue {
+                        schedules[n].followed()
+                    } else if schedules[n].fullScanDue {
+                        schedules[n].scannedWholePicture()
+                        here += 1; whole += 1; perStream[n] += 1
+                    } else {
+                        schedules[n].detectedNearby()
+                        here += 1; perStream[n] += 1
+                    }
+                }
+                most = max(most, here)
+                mostWhole = max(mostWhole, whole)
+            }
+            return (most, mostWhole, perStream)
+        }
+        let together = detections { _ in 0 }, staggered = detections { $0 }
+        #expect(together.mostInAFrame == 40 && together.mostWholeInAFrame == 40)
+        #expect(staggered.mostInAFrame <= 4 && staggered.mostWholeInAFrame <= 1, "\(staggered.mostInAFrame), \(staggered.mostWholeInAFrame)")
+        for n in 0..<40 { #expect(abs(staggered.perStream[n] - together.perStream[n]) <= 1, "stream \(n)") }
+    }
+
     /// The counts never run away: a schedule left alone for a long time is due, not overflowing.
     @Test func aLongWaitIsDueNotOverflowing() {
         var s = Self.fresh()
