@@ -6,8 +6,8 @@ import Synchronization
 
 /// What the eye-tracking socket needs to know to process frames.
 public struct EyeSessionSettings: Sendable {
-    /// The pipeline's configuration (the same as `analyze`'s: detection in line, so the same frames give
-    /// the same records).
+    /// The pipeline's configuration (`analyze`'s: detection in line, so the same frames give the same
+    /// records; the server staggers each connection's detections with `tracking.detectionStagger`).
     public var config: GazeConfig
     /// Pictures larger than this on either side are scaled down first.
     public var maxImageSide: Int
