@@ -14,7 +14,7 @@ public struct DetectionSchedule: Sendable, Equatable {
     /// Frames by which the first periodic re-detection and the first whole-picture re-scan after the face
     /// is first found come early (`TrackingConfig.detectionStagger`); later ones keep their period.
     public let stagger: Int
-    /// The stagger is still to be applied: the face has not been found by a whole-picture scan yet.
+    /// The stagger is still to be applied: no whole-picture scan has found a face yet.
     private var staggerPending = true
 
     /// Frames followed since the face was last detected (by any scan, near it or of the whole picture).
@@ -58,11 +58,13 @@ public struct DetectionSchedule: Sendable, Equatable {
     /// The followed face was detected by a search near it.
     public mutating func detectedNearby() { framesSinceDetection = 0 }
 
-    /// The whole picture was scanned (in line, or a background search for a face while none is followed).
-    public mutating func scannedWholePicture() {
-        framesSinceDetection = staggerPending ? stagger % redetectEveryFrames : 0
-        framesSinceFullScan = staggerPending ? stagger % fullScanEveryFrames : 0
-        staggerPending = false
+    /// The whole picture was scanned (in line, or a background search for a face while none is followed);
+    /// `found`: a face was found in it. The stagger applies from the first scan that finds one.
+    public mutating func scannedWholePicture(found: Bool = true) {
+        let early = staggerPending && found ? stagger : 0
+        framesSinceDetection = early % redetectEveryFrames
+        framesSinceFullScan = early % fullScanEveryFrames
+        if found { staggerPending = false }
     }
 
     /// A periodic re-detection starts now (in the background): where it looks, counted as done.

@@ -204,7 +204,7 @@ public final class FaceTracker {
         pendingSearch = nil
         let faces = background.answer(for: pending).faces
         faceCount = faces.count
-        schedule.scannedWholePicture()
+        schedule.scannedWholePicture(found: !faces.isEmpty)
         guard let largest = faces.first, let landmarks = fit(image, largest) else {
             pendingSearch = frame.sequence // nothing yet: look again in this frame
             background.request(frame)
@@ -228,7 +228,6 @@ public final class FaceTracker {
         let start = MonotonicClock.nowMs()
         defer { lastTimings.detectMs += MonotonicClock.nowMs() - start }
         detections += 1
-        schedule.scannedWholePicture()
         var boxes = [cvs_rect](repeating: cvs_rect(), count: 16)
         var error = cvs_error()
         func run(_ scale: Float) -> Int32 {
@@ -243,6 +242,7 @@ public final class FaceTracker {
             found = run(scale)
         }
         faceCount = max(0, Int(found))
+        schedule.scannedWholePicture(found: found > 0)
         guard found > 0 else { return nil }
         return (Box(boxes[0]), scale)
     }

@@ -94,6 +94,19 @@ import Vision
         #expect(s.redetectionDue)
     }
 
+    /// Scans that find no face (an empty picture before the person sits down) leave the stagger for the
+    /// first scan that finds one.
+    @Test func aStaggerWaitsForTheFirstFace() {
+        var s = DetectionSchedule(redetectEveryFrames: 3, fullScanEveryFrames: 5, stagger: 7)
+        s.scannedWholePicture(found: false)
+        #expect(s.framesSinceDetection == 0 && s.framesSinceFullScan == 0)
+        s.frameBegins()
+        s.scannedWholePicture(found: true)
+        #expect(s.framesSinceDetection == 1 && s.framesSinceFullScan == 2)
+        s.scannedWholePicture(found: true)
+        #expect(s.framesSinceDetection == 0 && s.framesSinceFullScan == 0)
+    }
+
     /// What the stagger is for: 40 streams started together, each detecting in line as `FaceTracker` does
     /// (a re-detection every 10 frames, the whole picture after 60). Unstaggered, all 40 detect on the same
     /// frames; with stagger n for the n-th, at most 4 detect on any frame and at most one scans the whole
