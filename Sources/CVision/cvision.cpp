@@ -415,15 +415,16 @@ cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height,
         cv::Mat rvec(3, 1, CV_64F), tvec(3, 1, CV_64F), rotation;
         // From the last frame's pose, the least-squares fit that solvePnP makes, run to its minimum in a
         // sixth of the time (pose_refine.hpp); from scratch, or where that cannot start, OpenCV's solver.
-        bool solved = false;
+        bool refined = false;
         if (state && state->valid) {
             cv::Vec3d r(state->rotation), t(state->translation);
-            if (cvs::refine_pose(model.data(), seen.data(), static_cast<int>(seen.size()),
-                                 cvs::Pinhole{f, width / 2.0, height / 2.0}, r, t)) {
+            refined = cvs::refine_pose(model.data(), seen.data(), static_cast<int>(seen.size()),
+                                       cvs::Pinhole{f, width / 2.0, height / 2.0}, r, t);
+            if (refined) {
                 for (int i = 0; i < 3; ++i) rvec.at<double>(i) = r[i], tvec.at<double>(i) = t[i];
-                solved = true;
             }
         }
+        bool solved = refined;
         if (!solved) {
             const BlasSection blas; // OpenCV's solver runs on LAPACK, and so on the system's BLAS
             solved = cv::solvePnP(model, seen, camera, cv::noArray(), rvec, tvec, false, cv::SOLVEPNP_ITERATIVE);
@@ -434,6 +435,7 @@ cvs_status cvs_estimate_head_pose(const float *p, int32_t width, int32_t height,
             return CVS_ERR_INTERNAL;
         }
         if (state) {
+            state->refined = refined;
             for (int i = 0; i < 3; ++i) state->rotation[i] = rvec.at<double>(i), state->translation[i] = tvec.at<double>(i);
             // A face behind the camera is a solver's mirror solution: do not start the next frame from it.
             state->valid = tvec.at<double>(2) > 0;

@@ -145,20 +145,8 @@ struct BearerTokenServerTests {
         (["--allow-origin", "a.example"], [:], "--allow-origin takes an origin"),
     ])
     func badOptionsAreRefused(arguments: [String], environment: [String: String], says: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServer.executable)
-        process.arguments = ["serve", "--port", "0", "--workers", "1"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // Should it start serving after all, it is stopped (and the test fails on its status) rather than left
-        // to hold the test forever.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
-        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 64, "\(said)")
+        let (status, said) = try TestServer.runToEnd(["serve", "--port", "0", "--workers", "1"] + arguments, environment: environment)
+        #expect(status == 64, "\(said)")
         #expect(said.contains(says), "\(said)")
     }
 }

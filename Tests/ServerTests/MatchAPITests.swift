@@ -13,17 +13,7 @@ enum MatchServer {
 
     /// `gazetop enroll NAME INPUT` into the server's store; its status.
     static func enrol(_ name: String, _ input: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServer.executable)
-        process.arguments = ["enroll", name, input]
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_STATE_HOME"] = state
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try TestServer.runToEnd(["enroll", name, input], environment: ["XDG_STATE_HOME": state]).status
     }
 }
 

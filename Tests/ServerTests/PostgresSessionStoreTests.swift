@@ -13,6 +13,14 @@ struct PostgresSessionStoreTests {
                         areaDurationSeconds: 2.5, issuedAt: 0, expiresAt: ttlSeconds)
     }
 
+    /// A session that must show "ada", enrolled with a made-up descriptor.
+    static func sessionOfAda() throws -> LivenessSession {
+        let descriptor = try #require(FaceDescriptor((0..<FaceDescriptor.length).map { Float($0) / 1000 - 0.05 }))
+        var session = Self.session()
+        session.enrolled = EnrolledIdentity(name: "ada", requirement: IdentityRequirement(enrolled: descriptor))
+        return session
+    }
+
     /// Runs `body` with a store on a scratch database, dropped afterwards.
     static func withScratchStore(_ options: PostgresSessionStore.Options = .init(),
                                  _ body: @Sendable (PostgresSessionStore, TestPostgres.Scratch) async throws -> Void) async throws {
@@ -46,10 +54,7 @@ struct PostgresSessionStoreTests {
     /// A session that must show an enrolled person keeps the name and the descriptor read at initiate, so
     /// another server of the fleet scores it against the same face; one that names no one comes back without.
     @Test func theEnrolledPersonTravelsWithTheSession() async throws {
-        let descriptor = try #require(FaceDescriptor((0..<FaceDescriptor.length).map { Float($0) / 1000 - 0.05 }))
-        var drawn = Self.session()
-        drawn.enrolled = EnrolledIdentity(name: "ada", requirement: IdentityRequirement(enrolled: descriptor))
-        let enrolled = drawn, anyone = Self.session()
+        let enrolled = try Self.sessionOfAda(), anyone = Self.session()
         try await Self.withScratchStore { store, scratch in
             try await store.add(enrolled, now: 0)
             try await store.add(anyone, now: 0)
@@ -65,10 +70,7 @@ struct PostgresSessionStoreTests {
     /// A row whose descriptor is no descriptor (edited by hand) is the server's fault (500), not a database
     /// that cannot be reached (503) nor a session checked against no face.
     @Test func aSessionWhoseDescriptorWasSpoiledIsUnreadable() async throws {
-        let descriptor = try #require(FaceDescriptor((0..<FaceDescriptor.length).map { Float($0) / 1000 - 0.05 }))
-        var drawn = Self.session()
-        drawn.enrolled = EnrolledIdentity(name: "ada", requirement: IdentityRequirement(enrolled: descriptor))
-        let enrolled = drawn
+        let enrolled = try Self.sessionOfAda()
         try await Self.withScratchStore { store, scratch in
             try await store.add(enrolled, now: 0)
             try await scratch.run(["UPDATE gazetop_liveness_sessions SET enrolled_descriptor = '{1,2,3}' WHERE id = '\(enrolled.id)'"])

@@ -105,7 +105,9 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Runs `gazetop ARGUMENTS` to its end (a start that fails, say); its exit status and stderr. A
-    /// `$GAZETOP_STORE` of the caller's is not passed on: a test names the store it means.
+    /// `$GAZETOP_STORE` of the caller's is not passed on: a test names the store it means. Should it run on
+    /// (a server that starts serving after all), it is stopped after two minutes, and the test fails on its
+    /// status rather than hanging.
     static func runToEnd(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, said: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -118,6 +120,7 @@ final class TestServer: @unchecked Sendable { // the process is only started, si
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
         let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, said)

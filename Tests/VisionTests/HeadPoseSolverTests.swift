@@ -56,7 +56,7 @@ struct HeadPoseSolverTests {
     }
 
     static func start(r: [Double], t: [Double]) -> cvs_pose_state {
-        cvs_pose_state(rotation: (r[0], r[1], r[2]), translation: (t[0], t[1], t[2]), valid: 1)
+        cvs_pose_state(rotation: (r[0], r[1], r[2]), translation: (t[0], t[1], t[2]), valid: 1, refined: 0)
     }
 
     static let poses: [(r: [Double], t: [Double])] = [
@@ -78,6 +78,8 @@ struct HeadPoseSolverTests {
             #expect(abs(warm.angles[k] - truth[k]) < 0.001, "from the last frame \(warm.angles) against \(truth)")
         }
         #expect(warm.state.valid == 1)
+        // The warm answer is the refinement's, not OpenCV's from scratch standing in for it.
+        #expect(cold.state.refined == 0 && warm.state.refined == 1)
     }
 
     /// With landmark noise the least-squares pose is one point: refining from different last frames ends
@@ -86,9 +88,11 @@ struct HeadPoseSolverTests {
     func noisyLandmarksGiveOnePoseWhereverTheLastFrameWas(_ n: Int) throws {
         let (r, t) = Self.poses[n]
         let xy = Self.landmarks(r: r, t: t, noise: [(1.5, -1), (-2, 1.5), (1, 1), (-1, 2), (2, -1.5), (0.5, -2)])
-        let answers = try [[0.0, 0.0, 0.0], [0.08, -0.05, 0.04], [-0.06, 0.07, -0.05]].map { dr in
-            try Self.solve(xy, from: Self.start(r: zip(r, dr).map(+), t: [t[0] - 50, t[1] + 40, t[2] * 0.9])).angles
+        let solved = try [[0.0, 0.0, 0.0], [0.08, -0.05, 0.04], [-0.06, 0.07, -0.05]].map { dr in
+            try Self.solve(xy, from: Self.start(r: zip(r, dr).map(+), t: [t[0] - 50, t[1] + 40, t[2] * 0.9]))
         }
+        #expect(solved.allSatisfy { $0.state.refined == 1 }, "each from its start, none from scratch")
+        let answers = solved.map(\.angles)
         for other in answers.dropFirst() {
             for k in 0..<3 { #expect(abs(other[k] - answers[0][k]) < 0.001, "\(answers)") }
         }
@@ -101,6 +105,7 @@ struct HeadPoseSolverTests {
     @Test func aStartBehindTheCameraIsSolvedFromScratch() throws {
         let (r, t) = Self.poses[1]
         let answer = try Self.solve(Self.landmarks(r: r, t: t), from: Self.start(r: r, t: [t[0], t[1], -t[2]]))
+        #expect(answer.state.refined == 0 && answer.state.valid == 1)
         let truth = Self.angles(r: r)
         for k in 0..<3 { #expect(abs(answer.angles[k] - truth[k]) < 0.01, "\(answer.angles) against \(truth)") }
     }

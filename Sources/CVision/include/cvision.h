@@ -145,11 +145,13 @@ typedef struct cvs_head_pose {
 } cvs_head_pose;
 
 /// The solver's state between frames of one face: rotation and translation vectors. A state with
-/// `valid` = 0 makes the solver start from scratch.
+/// `valid` = 0 makes the solver start from scratch. `refined` (set by the solver) says how the last pose
+/// was found: 1 refined from the state, 0 solved from scratch.
 typedef struct cvs_pose_state {
     double rotation[3];
     double translation[3];
     int32_t valid;
+    int32_t refined;
 } cvs_pose_state;
 
 /// Estimates head pose from the 68 landmarks: the least-squares pose of a generic 3D face, assuming a
